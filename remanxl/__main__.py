@@ -1,0 +1,3 @@
+from remanxl.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,397 @@
+"""Bodies of the ``REMAN_*`` worksheet functions.
+
+Conventions, the same for every function:
+
+* a range argument arrives as a list (of lists); empty cells (``None``) are
+  skipped; for the rate functions each side's range is **summed**;
+* ``REMAN_TCE``, ``REMAN_CO2E`` and ``REMAN_PEQ`` pair their ranges element by
+  element and return the **sum**, or a spilled column when ``spill`` is TRUE;
+* rates are fractions (format the cell as %);
+* bad input never raises into the cell: the function returns a short text that
+  starts with an Excel error code and names the argument and what was expected,
+  e.g. ``#VALUE! cwr: expected a number ≥ 0, got text 'abc'``.  An undefined rate
+  returns ``#DIV/0! …``, never 0 % or 100 %.
+"""
+from __future__ import annotations
+
+import functools
+import math
+
+from remanxl.method import indicators as ind
+from remanxl.method.errors import InputError, RemanxlError, UndefinedRateError, excel_precision
+from remanxl.method.factors import UnknownKeyError, default_factors
+from remanxl.method.units import UnitError
+from remanxl.functions.registry import REGISTRY, Arg, register
+
+__all__ = ["REGISTRY"]
+
+# Excel error codes that xlwings hands to Python as integers (COM VT_ERROR values).
+_EXCEL_ERRORS = {-2146826281: "#DIV/0!", -2146826246: "#N/A", -2146826259: "#NAME?", -2146826288: "#NULL!",
+                 -2146826252: "#NUM!", -2146826265: "#REF!", -2146826273: "#VALUE!"}
+
+
+class _CellError(Exception):
+    """Internal: becomes the text returned to the cell."""
+
+    def __init__(self, code: str, message: str):
+        super().__init__(f"{code} {message}")
+
+
+def _bad(name: str, message: str) -> _CellError:
+    return _CellError("#VALUE!", f"{name}: {message}")
+
+
+def _flat(value) -> list:
+    if isinstance(value, (list, tuple)):
+        out = []
+        for v in value:
+            if isinstance(v, (list, tuple)):
+                out.extend(v)
+            else:
+                out.append(v)
+        return out
+    return [value]
+
+
+def _one_number(v, name: str):
+    """A cell's number, ``None`` for an empty cell; raises for anything else."""
+    if v is None or v == "":
+        return None
+    if type(v) is float or (type(v) is int and v not in _EXCEL_ERRORS):
+        if v < 0:
+            raise _bad(name, f"expected a number ≥ 0, got {v:g}")
+        if v != v or v in (math.inf, -math.inf):
+            raise _bad(name, "expected a finite number")
+        return float(v)
+    if isinstance(v, bool):
+        raise _bad(name, f"expected a number, got {v}")
+    if isinstance(v, int) and v in _EXCEL_ERRORS:
+        raise _CellError(_EXCEL_ERRORS[v], f"{name}: the referenced cell holds an error")
+    if isinstance(v, str):
+        raise _bad(name, f"expected a number, got text {v[:30]!r}")
+    raise _bad(name, f"expected a number, got {type(v).__name__}")
+
+
+def _sum(value, name: str) -> float:
+    """The sum of a number or range; at least one number must be present."""
+    if type(value) is float:  # the common scalar case, kept fast
+        if value >= 0 and value != math.inf:
+            return value
+    values = [x for x in (_one_number(v, name) for v in _flat(value)) if x is not None]
+    if not values:
+        raise _bad(name, "expected a number, got an empty cell")
+    return math.fsum(values)
+
+
+def _text(value, name: str, optional: bool = False):
+    if isinstance(value, (list, tuple)):
+        flat = [v for v in _flat(value) if v not in (None, "")]
+        if len(flat) != 1:
+            raise _bad(name, "expected a single cell")
+        value = flat[0]
+    if value is None or (isinstance(value, str) and not value.strip()):
+        if optional:
+            return None
+        raise _bad(name, "expected text, got an empty cell")
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def _cell(func):
+    """Turn every failure of a function body into the short error text Excel shows."""
+
+    def run(*args):
+        try:
+            result = func(*args)
+            if type(result) is float:
+                return excel_precision(result)
+            if isinstance(result, list):
+                return [[excel_precision(v) for v in row] for row in result]
+            return result
+        except _CellError as exc:
+            return str(exc)
+        except UndefinedRateError as exc:
+            return f"#DIV/0! {exc}"
+        except InputError as exc:
+            p = exc.problems[0]
+            return f"#VALUE! {p.column + ': ' if p.column else ''}{p.message}"
+        except (UnknownKeyError, UnitError) as exc:
+            return f"#VALUE! {exc}"
+        except RemanxlError as exc:
+            return f"#VALUE! {exc}"
+        except Exception as exc:  # noqa: BLE001 - a cell must never show a traceback
+            return f"#VALUE! internal error {type(exc).__name__}: {exc}"[:250]
+
+    return functools.wraps(func)(run)  # keeps the signature xlwings reads (inspect.signature)
+
+
+# ---------------------------------------------------------------- the 14 indicators
+
+_SIDES = {
+    "SE": (("cer", "energy consumption of remanufacturing, kgce", "再制造综合能耗 kgce"),
+           ("cem", "energy consumption of original manufacturing, kgce", "原制造综合能耗 kgce")),
+    "SM": (("cmr", "materials consumed in remanufacturing, kg", "再制造物料消耗 kg"),
+           ("cmm", "materials consumed in original manufacturing, kg", "原制造物料消耗 kg")),
+    "SW": (("cwr", "fresh water withdrawn in remanufacturing, m3", "再制造新水取用量 m3"),
+           ("cwm", "fresh water withdrawn in original manufacturing, m3", "原制造新水取用量 m3")),
+    "RGHG": (("egr", "GHG emissions of remanufacturing, kgCO2e", "再制造温室气体排放 kgCO2e"),
+             ("egm", "GHG emissions of original manufacturing, kgCO2e", "原制造温室气体排放 kgCO2e")),
+    "RAP": (("ear", "air pollutants of remanufacturing, pollution equivalents", "再制造大气污染物当量"),
+            ("eam", "air pollutants of original manufacturing, pollution equivalents", "原制造大气污染物当量")),
+    "REF": (("ewr", "effluent of remanufacturing, m3 or equivalents", "再制造废水排放量"),
+            ("ewm", "effluent of original manufacturing, m3 or equivalents", "原制造废水排放量")),
+    "RSW": (("esr", "solid waste of remanufacturing, kg", "再制造固体废物产生量 kg"),
+            ("esm", "solid waste of original manufacturing, kg", "原制造固体废物产生量 kg")),
+    "RUP": (("used_reused", "used parts reused or remanufactured (kg or count)", "再利用的旧件(质量或数量)"),
+            ("used_total", "all parts disassembled from the cores", "拆解所得全部零件")),
+    "RND": (("n_intact", "parts removed without damage (count or kg)", "无损拆解的零件数"),
+            ("n_dismantled", "parts removed", "拆解零件总数")),
+    "RWP": (("n_washable", "parts cleanable to the reuse requirement", "可清洗至再利用要求的零件数"),
+            ("n_dismantled", "parts removed (or sent to cleaning)", "拆解(或送清洗)零件总数")),
+    "RR": (("m_core_derived", "mass of product parts that come from cores, kg", "产品中来自旧件的零件质量 kg"),
+           ("m_product", "total mass of the remanufactured product, kg", "再制造产品总质量 kg")),
+    "RDH": (("m_harmless", "discarded parts treated compliantly, kg", "无害化处理的废弃件质量 kg"),
+            ("m_discarded", "all discarded parts, kg", "全部废弃件质量 kg")),
+    "RRP": (("m_new", "mass of new replacement parts in the product, kg", "产品中新更换件质量 kg"),
+            ("m_product", "total mass of the remanufactured product, kg", "再制造产品总质量 kg")),
+    "RNR": (("m_recycled", "non-remanufacturable parts recycled, kg", "回收利用的不可再制造件质量 kg"),
+            ("m_non_reman", "all non-remanufacturable parts, kg", "全部不可再制造件质量 kg")),
+}
+
+_EXAMPLES = {"SE": (18888.37, 72341.45), "SM": (14800, 62000), "SW": (1200, 6500), "RGHG": (64471.98, 248823.45),
+             "RAP": (32.8655, 248.7218), "REF": (800, 5200), "RSW": (3200, 21500), "RUP": (560, 598.9),
+             "RND": (137, 198), "RWP": (150, 198), "RR": (560, 598.9), "RDH": (38.9, 38.9), "RRP": (38.9, 598.9),
+             "RNR": (36.9, 38.9)}
+
+
+def _indicator_udf(symbol: str):
+    info = ind.BY_SYMBOL[symbol]
+    fn = ind.FUNCTIONS[symbol]
+    (a, a_en, a_zh), (b, b_en, b_zh) = _SIDES[symbol]
+    summed = " (a range is summed)"
+
+    def body(x, y):
+        return fn(_sum(x, a), _sum(y, b))
+
+    body.__name__ = body.__qualname__ = info.udf
+    body.__doc__ = f"{info.name_en} {info.name_zh} ({symbol}) = {info.formula}. Status: {info.status}."
+    kind = "1 − R/M" if info.group != "implementation" else "share of a whole"
+    status = "confirmed" if info.status == ind.CONFIRMED else "interpreted"
+    wrapped = _cell(body)
+    register(
+        info.udf,
+        [Arg(a, a_en + summed, a_zh + "(区域求和)", takes_range=True),
+         Arg(b, b_en + summed, b_zh + "(区域求和)", takes_range=True)],
+        f"GB/T 41350 {info.name_en} ({symbol}), {kind}, as a fraction; formula {status}.",
+        f"GB/T 41350 {info.name_zh}({symbol}),以小数返回。",
+        f"={info.udf}({_EXAMPLES[symbol][0]}, {_EXAMPLES[symbol][1]})",
+        indicator=symbol,
+    )(wrapped)
+    return wrapped
+
+
+for _symbol in ind.SYMBOLS:
+    globals()[f"REMAN_{_symbol}"] = _indicator_udf(_symbol)
+
+
+@register("REMAN_RATE",
+          [Arg("x_reman", "remanufacturing-side quantity (a range is summed)", "再制造侧数量(区域求和)", takes_range=True),
+           Arg("x_original", "original-side quantity, same unit (a range is summed)", "原制造侧数量(区域求和)",
+               takes_range=True)],
+          "Generic reduction rate 1 − R/M of indicators 1–7, as a fraction.",
+          "通用减排(节约)率 1 − R/M,以小数返回。", "=REMAN_RATE(1300, 1000)")
+@_cell
+def REMAN_RATE(x_reman, x_original):
+    return ind.reduction_rate(_sum(x_reman, "x_reman"), _sum(x_original, "x_original"), "x_reman", "x_original")
+
+
+# ---------------------------------------------------------------- conversions
+
+
+def _pairs(values, keys, units, names):
+    """Element-wise triples (value, key, unit) of ranges of one shape; scalars broadcast."""
+    v, k, u = _flat(values), _flat(keys), _flat(units)
+    n = max(len(v), len(k), len(u))
+    for seq, name in ((v, names[0]), (k, names[1]), (u, names[2])):
+        if len(seq) not in (1, n):
+            raise _bad(name, f"expected 1 cell or {n} cells like the other ranges, got {len(seq)}")
+    out = []
+    for i in range(n):
+        q = v[i if len(v) > 1 else 0]
+        key = k[i if len(k) > 1 else 0]
+        unit = u[i if len(u) > 1 else 0]
+        number = _one_number(q, names[0])
+        if number is None and (key is None or key == ""):
+            continue  # an empty row of a table
+        if number is None:
+            number = 0.0
+        if key is None or key == "":
+            raise _bad(names[1], f"row {i + 1}: expected a key, got an empty cell")
+        out.append((number, str(key).strip(), None if unit in (None, "") else str(unit).strip()))
+    return out
+
+
+def _result(terms: list[float], spill):
+    if _truthy(spill):
+        return [[t] for t in terms] if terms else [[0.0]]
+    return math.fsum(terms)
+
+
+def _truthy(v) -> bool:
+    if isinstance(v, str):
+        return v.strip().casefold() in ("true", "1", "yes", "spill", "column", "是")
+    return bool(v) and v is not None
+
+
+@register("REMAN_TCE",
+          [Arg("quantity", "quantity of energy (cell or range)", "能源实物量(单元格或区域)", takes_range=True),
+           Arg("energy_type", "energy type key, e.g. electricity, diesel (cell or range)",
+               "能源种类键,如 electricity、diesel", takes_range=True),
+           Arg("unit", "unit of the quantity, e.g. kWh, MWh, t (default: the factor's unit)",
+               "数量单位,如 kWh、MWh、t(缺省为系数单位)", optional=True, takes_range=True),
+           Arg("electricity_basis", "equivalent (default), equal, or the equal-value coal rate in kgce/kWh",
+               "电力折标方式:当量值(缺省)、等价值,或等价值系数 kgce/kWh", optional=True),
+           Arg("spill", "TRUE returns one kgce per row as a column instead of the sum",
+               "TRUE 时按行返回一列结果而非合计", optional=True)],
+          "Energy in kilograms of standard coal equivalent (kgce, GB/T 2589-2020); ranges are summed.",
+          "能源折标准煤(kgce,GB/T 2589-2020);区域求和。", '=REMAN_TCE(1, "electricity", "MWh")')
+@_cell
+def REMAN_TCE(quantity, energy_type, unit=None, electricity_basis=None, spill=False):
+    f = default_factors()
+    table = f["energy_conversion"]
+    equal = None
+    if isinstance(electricity_basis, (int, float)) and not isinstance(electricity_basis, bool):
+        equal = _sum(electricity_basis, "electricity_basis")
+    elif electricity_basis not in (None, ""):
+        basis = str(electricity_basis).strip().casefold()
+        if basis in ("equal", "等价值"):
+            raise _bad("electricity_basis", "the equal-value basis needs the coal rate: give a number, e.g. 0.3007")
+        if basis not in ("equivalent", "当量值"):
+            raise _bad("electricity_basis", f"expected equivalent, equal or a number; got {electricity_basis!r}")
+    terms, cache = [], {}
+    for q, key, u in _pairs(quantity, energy_type, unit, ("quantity", "energy_type", "unit")):
+        if (key, u) not in cache:
+            k = table.resolve(key, "energy type")
+            factor_unit = table.rows[k]["unit"]
+            coef = equal if (k == "electricity" and equal is not None) else table.value(k)
+            cache[key, u] = coef * (f.units.factor(u, factor_unit) if u else 1.0)
+        terms.append(q * cache[key, u])
+    return _result(terms, spill)
+
+
+@register("REMAN_CO2E",
+          [Arg("quantity", "quantity consumed or emitted (cell or range)", "消耗量或排放量(单元格或区域)",
+               takes_range=True),
+           Arg("source", "electricity, a fuel key (diesel, natural_gas …) or a gas (SF6, HFC-134a …)",
+               "排放源:electricity、燃料键或温室气体", takes_range=True),
+           Arg("unit", "unit of the quantity (default: the factor's unit)", "数量单位(缺省为系数单位)",
+               optional=True, takes_range=True),
+           Arg("gwp_set", "SAR, AR4, AR5 (default) or AR6", "GWP 版本:SAR、AR4、AR5(缺省)、AR6", optional=True),
+           Arg("grid_factor", "grid factor key (default cn_national_2023) or a value in kgCO2/kWh",
+               "电网排放因子键(缺省 cn_national_2023)或数值 kgCO2/kWh", optional=True),
+           Arg("spill", "TRUE returns one kgCO2e per row as a column instead of the sum",
+               "TRUE 时按行返回一列结果", optional=True)],
+          "Greenhouse-gas emissions in kgCO2e (fuel factors derived from NCV, carbon content, oxidation).",
+          "温室气体排放量 kgCO2e(燃料因子由低位发热量、含碳量、氧化率推得)。",
+          '=REMAN_CO2E(0.2, "SF6", "kg", "AR5")')
+@_cell
+def REMAN_CO2E(quantity, source, unit=None, gwp_set=None, grid_factor=None, spill=False):
+    from remanxl.method.inventory import Context, derived_emission_factor
+    from remanxl.method.settings import Settings
+
+    f = default_factors()
+    gwp_set = _text(gwp_set, "gwp_set", optional=True) or "AR5"
+    if gwp_set.upper() not in ("SAR", "AR4", "AR5", "AR6"):
+        raise _bad("gwp_set", f"expected SAR, AR4, AR5 or AR6; got {gwp_set!r}")
+    gwp_set = gwp_set.upper()
+    grid_table = f["grid_emission_factors"]
+    if isinstance(grid_factor, (int, float)) and not isinstance(grid_factor, bool):
+        grid = _sum(grid_factor, "grid_factor")
+    else:
+        grid = grid_table.value(_text(grid_factor, "grid_factor", optional=True) or "cn_national_2023",
+                                what="grid factor")
+    fuels, gwp = f["fuel_emission_factors"], f["gwp"]
+    ctx = Context(f, Settings())
+    terms, cache = [], {}
+    for q, key, u in _pairs(quantity, source, unit, ("quantity", "source", "unit")):
+        if (key, u) not in cache:
+            if key.casefold() in ("electricity", "电力"):
+                per, factor_unit = grid, "kWh"
+            elif key in fuels:
+                row = fuels.row(key)
+                derived = derived_emission_factor(row, ctx)
+                per, factor_unit = (derived if derived is not None else fuels.value(key)), row["unit"]
+            elif key in gwp:
+                per, factor_unit = gwp.value(key, gwp_set), "kg"
+            else:
+                raise _bad("source", f"unknown GHG source {key!r}; expected electricity, a fuel key "
+                                     f"({', '.join(fuels.keys())}) or a gas of the gwp table")
+            cache[key, u] = per * (f.units.factor(u, factor_unit) if u else 1.0)
+        terms.append(q * cache[key, u])
+    return _result(terms, spill)
+
+
+@register("REMAN_PEQ",
+          [Arg("mass_kg", "mass of pollutant in kg (cell or range)", "污染物质量 kg(单元格或区域)", takes_range=True),
+           Arg("pollutant", "pollutant key, e.g. so2, nox, cod (cell or range)", "污染物键,如 so2、nox、cod",
+               takes_range=True),
+           Arg("spill", "TRUE returns one value per row as a column instead of the sum", "TRUE 时按行返回一列结果",
+               optional=True)],
+          "Pollution equivalents: mass / pollution-equivalent value (Environmental Protection Tax Law annex).",
+          "污染当量数:质量 / 污染当量值(环境保护税法附表)。", '=REMAN_PEQ(25, "so2")')
+@_cell
+def REMAN_PEQ(mass_kg, pollutant, spill=False):
+    f = default_factors()
+    table, lumped = f["pollution_equivalents"], f["lumped_pollutants"]
+    terms = []
+    for q, key, _ in _pairs(mass_kg, pollutant, None, ("mass_kg", "pollutant", "unit")):
+        if key in lumped:
+            raise _bad("pollutant", f"{key} has no pollution-equivalent value; report it by mass")
+        terms.append(q / table.value(key, what="pollutant"))
+    return _result(terms, spill)
+
+
+@register("REMAN_FACTOR",
+          [Arg("table", "factor table: energy_conversion, fuel_emission_factors, grid_emission_factors, gwp, "
+                        "pollution_equivalents, units", "系数表名称"),
+           Arg("key", "row key, e.g. electricity, SF6, so2", "行键,如 electricity、SF6、so2"),
+           Arg("column", "column (default: the table's value column), e.g. AR6, source, unit",
+               "列名(缺省为数值列),如 AR6、source、unit", optional=True)],
+          "The coefficient remanxl ships for a key, with its source one column away.",
+          "返回 remanxl 内置系数(或其来源等文字列)。", '=REMAN_FACTOR("energy_conversion", "electricity")')
+@_cell
+def REMAN_FACTOR(table, key, column=None):
+    f = default_factors()
+    t = f[_text(table, "table")]
+    column = _text(column, "column", optional=True) or t.value_column
+    row = t.row(_text(key, "key"))
+    if column not in row:
+        raise _bad("column", f"table {t.name} has no column {column!r}; columns: {', '.join(t.columns)}")
+    value = row[column]
+    return "" if value is None else value
+
+
+@register("REMAN_VERSION", [],
+          "remanxl version, method version and factor-table versions.",
+          "remanxl 版本、方法版本及系数表版本。", "=REMAN_VERSION()")
+@_cell
+def REMAN_VERSION():
+    from remanxl import METHOD_VERSION, __version__
+
+    versions = sorted(set(default_factors().versions().values()))
+    return f"remanxl {__version__}; {METHOD_VERSION}; factor tables {', '.join(versions)}"
+
+
+@register("REMAN_EVALUATE",
+          [Arg("tables", "input tables with their header row (e.g. Energy[#All]), the settings range and any "
+                         "edited factor tables, in any order", "含表头的输入表、设置区域及系数表,顺序不限",
+               takes_range=True, varargs=True)],
+          "The 14-row indicator table (symbol, name, value, numerator, denominator, unit, basis, status, "
+          "warnings) as a spilled array.", "14 项指标结果表(溢出数组)。",
+          "=REMAN_EVALUATE(Energy[#All], Parts[#All], Settings!A4:B40)", returns="array")
+@_cell
+def REMAN_EVALUATE(*tables):
+    from remanxl.functions.evaluate_grid import evaluate_grids, indicator_table
+
+    return indicator_table(evaluate_grids(tables))

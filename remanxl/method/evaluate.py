@@ -1,0 +1,392 @@
+"""One evaluation: input tables + settings + factors → the 14 indicators with their audit trail.
+
+>>> from remanxl import evaluate, load_example
+>>> ev = evaluate(load_example())
+>>> ev.valid, sorted(ev.indicators)[:3]
+(True, ['RAP', 'RDH', 'REF'])
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import math
+from dataclasses import dataclass, field
+
+from remanxl.method import indicators as ind
+from remanxl.method.errors import InputError, Problem, RemanxlError, UndefinedRateError, excel_precision
+from remanxl.method.factors import FactorSet, UnknownKeyError, default_factors
+from remanxl.method.inputs import INVENTORY_TABLES, SIDES, EvaluationInput, Row, parse_tables
+from remanxl.method.inventory import Context, Total, energy_kgce, ghg_kgco2e, plain_sum, pollutants, provenance
+from remanxl.method.parts import mass_balance_gap, ratio_terms, sum_ledger
+from remanxl.method.settings import Settings
+
+#: Band around the CO2-per-kgce ratios the factor tables allow, outside which a side's
+#: energy-related GHG and energy figures are probably in inconsistent units (t vs kg).
+CO2_PER_KGCE_SLACK = 2.0
+
+
+@dataclass
+class IndicatorResult:
+    """One indicator: its value and everything needed to audit it."""
+
+    symbol: str
+    value: float | None
+    numerator: float | None
+    denominator: float | None
+    unit: str
+    basis: str
+    status: str
+    warnings: list[str] = field(default_factory=list)
+    reason: str = ""  # why value is None
+
+    @property
+    def info(self) -> ind.IndicatorInfo:
+        return ind.BY_SYMBOL[self.symbol]
+
+    @property
+    def formula(self) -> str:
+        """The equivalent worksheet formula with this result's numbers."""
+        if self.numerator is None or self.denominator is None:
+            return ""
+        return f"={self.info.udf}({self.numerator!r}, {self.denominator!r})"
+
+    def to_dict(self) -> dict:
+        i = self.info
+        return {
+            "value": self.value, "numerator": self.numerator, "denominator": self.denominator,
+            "unit": self.unit, "basis": self.basis, "status": self.status, "warnings": list(self.warnings),
+            "reason": self.reason, "name_en": i.name_en, "name_zh": i.name_zh, "group": i.group,
+            "formula": i.formula, "numerator_symbol": i.numerator, "denominator_symbol": i.denominator,
+            "reference": i.reference, "udf_formula": self.formula,
+        }
+
+
+@dataclass
+class Evaluation:
+    """The result of :func:`evaluate`."""
+
+    indicators: dict[str, IndicatorResult]
+    settings: Settings
+    factors_used: dict
+    breakdowns: dict
+    provenance: dict
+    warnings: list[str]
+    invalid_reasons: list[str]
+    computed_at: str
+    factor_versions: dict
+    source: str = ""
+
+    @property
+    def valid(self) -> bool:
+        return not self.invalid_reasons
+
+    def __getitem__(self, symbol: str) -> IndicatorResult:
+        return self.indicators[symbol]
+
+    def to_dict(self) -> dict:
+        from remanxl import METHOD_VERSION, __version__
+
+        return _rounded({
+            "remanxl_version": __version__, "method_version": METHOD_VERSION, "computed_at": self.computed_at,
+            "source": self.source, "valid": self.valid, "invalid_reasons": list(self.invalid_reasons),
+            "indicators": {s: r.to_dict() for s, r in self.indicators.items()},
+            "warnings": list(self.warnings), "provenance": self.provenance, "breakdowns": self.breakdowns,
+            "settings": self.settings.to_dict(), "factors_used": self.factors_used,
+            "factor_versions": self.factor_versions,
+        })
+
+
+def _rounded(obj):
+    """Every float of a result rounded to the 15 digits a spreadsheet keeps (see ``excel_precision``)."""
+    if isinstance(obj, dict):
+        return {k: _rounded(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [_rounded(v) for v in obj]
+    return excel_precision(obj)
+
+
+def _rate_or_none(r: float, m: float) -> float | None:
+    return 1.0 - r / m if m else None
+
+
+def _comparison(symbol: str, total: Total, unit: str, basis: str, empty_what: str) -> IndicatorResult:
+    info = ind.BY_SYMBOL[symbol]
+    fn = ind.FUNCTIONS[symbol]
+    res = IndicatorResult(symbol, None, None, None, unit, basis, info.status)
+    if not total.has("original"):
+        res.reason = f"no original-side rows of {empty_what}: the rate is undefined"
+        return res
+    if not total.has("reman"):
+        res.warnings.append(f"no remanufacturing-side rows of {empty_what}; counted as 0")
+    res.numerator, res.denominator = total.side("reman"), total.side("original")
+    try:
+        res.value = fn(res.numerator, res.denominator)
+    except UndefinedRateError as exc:
+        res.reason = str(exc)
+    except InputError as exc:  # a net negative total (more exported than consumed)
+        res.reason = "; ".join(p.message for p in exc.problems)
+    return res
+
+
+def _share(symbol: str, terms, unit_of) -> IndicatorResult:
+    info = ind.BY_SYMBOL[symbol]
+    part, whole, basis, note = terms
+    res = IndicatorResult(symbol, None, part, whole, unit_of(basis), basis + (f"; {note}" if note else ""),
+                          info.status)
+    if part is None or whole is None:
+        res.reason = "the parts ledger does not give the counts this ratio needs"
+        return res
+    try:
+        res.value = ind.FUNCTIONS[symbol](part, whole)
+    except UndefinedRateError as exc:
+        res.reason = str(exc)
+    except InputError as exc:
+        res.reason = "; ".join(p.message for p in exc.problems)
+    return res
+
+
+def _species_breakdown(p, ctx: Context, label: str) -> dict:
+    masses, eqs = p.mass.by_key(), p.equivalents.by_key()
+    out = {}
+    for key, kg in masses.items():
+        present = {s: any(li.key == key and li.side == s for li in p.mass.lines) for s in SIDES}
+        if present["reman"] != present["original"]:
+            side = "remanufacturing" if present["reman"] else "original"
+            other = "original" if present["reman"] else "remanufacturing"
+            ctx.warnings.append(f"{label} {key}: given on the {side} side only; counted as 0 on the {other} side")
+        e = eqs.get(key)
+        out[key] = {
+            "reman_kg": kg["reman"], "original_kg": kg["original"],
+            "reman_equivalents": e["reman"] if e else None, "original_equivalents": e["original"] if e else None,
+            "rate": _rate_or_none(kg["reman"], kg["original"]), "counted": key not in p.excluded,
+            "note": p.excluded.get(key, ""),
+        }
+    return out
+
+
+def _co2_per_kgce_band(ctx: Context) -> tuple[float, float]:
+    """The lowest and highest kgCO2 per kgce among carriers both tables know (and grid electricity)."""
+    f, s = ctx.factors, ctx.settings
+    conv, fuels = f["energy_conversion"], f["fuel_emission_factors"]
+    ratios = []
+    for key in fuels.keys():
+        if key in conv and isinstance(fuels.rows[key].get("kgco2_per_unit"), float):
+            ef_unit, ce_unit = fuels.rows[key]["unit"], conv.rows[key]["unit"]
+            try:
+                ratios.append(fuels.value(key) / (conv.value(key) * f.units.factor(ef_unit, ce_unit)))
+            except Exception:  # noqa: BLE001 - a user row with odd units only narrows the band
+                continue
+    grid = s.grid_factor_kgco2_per_kwh
+    if grid is None and s.grid_factor in f["grid_emission_factors"]:
+        grid = f.value("grid_emission_factors", s.grid_factor)
+    elec = s.electricity_equal_value_kgce_per_kwh if s.electricity_basis == "equal" else conv.value("electricity")
+    if grid and elec:
+        ratios.append(grid / elec)
+    return (min(ratios), max(ratios)) if ratios else (0.0, math.inf)
+
+
+def _check_co2_per_kgce(ce: Total, eg: Total, ctx: Context) -> None:
+    energy_sources = {k for k in ctx.factors["fuel_emission_factors"].keys()
+                      if isinstance(ctx.factors["fuel_emission_factors"].rows[k].get("ncv"), float)}
+    energy_sources |= {"electricity", "heat"}
+    lo, hi = _co2_per_kgce_band(ctx)
+    for side in SIDES:
+        kgce = ce.side(side)
+        co2 = math.fsum(li.value for li in eg.lines if li.side == side and li.key in energy_sources)
+        if kgce <= 0 or co2 <= 0:
+            continue
+        ratio = co2 / kgce
+        if not lo / CO2_PER_KGCE_SLACK <= ratio <= hi * CO2_PER_KGCE_SLACK:
+            name = "remanufacturing" if side == "reman" else "original"
+            ctx.warnings.append(
+                f"{name} side: energy-related GHG / energy = {ratio:.3g} kgCO2 per kgce, far outside the "
+                f"{lo:.2f}–{hi:.2f} the factor tables allow; check the units of the energy and GHG tables "
+                f"(kg vs t, kWh vs MWh)")
+
+
+def evaluate(inp: EvaluationInput | dict, factors: FactorSet | None = None, now: str | None = None) -> Evaluation:
+    """Evaluate the 14 indicators of GB/T 41350-2022 for one product.
+
+    Parameters
+    ----------
+    inp : EvaluationInput or dict
+        Settings and input tables; a dict is read as the JSON evaluation format.
+    factors : FactorSet, optional
+        Coefficient tables; default the shipped ones, with the input's own factor rows applied.
+    now : str, optional
+        Time stamp to record (ISO 8601); default the current UTC time.
+
+    Raises
+    ------
+    InputError
+        Every fault in the input at once: settings, types, choices, unknown keys, units.
+    """
+    if isinstance(inp, dict):
+        inp = EvaluationInput.from_dict(inp)
+    problems: list[Problem] = []
+    try:
+        settings = Settings.from_mapping(inp.settings)
+    except InputError as exc:
+        problems += exc.problems
+        settings = Settings()
+    factors = factors or default_factors()
+    for table, rows in (inp.factors or {}).items():
+        try:
+            factors = factors.with_rows(table, rows, origin="user-edited")
+        except (UnknownKeyError, KeyError, TypeError) as exc:
+            problems.append(Problem("factors", None, table, f"cannot apply factor rows: {exc}"))
+    tables, structural = parse_tables(inp)
+    problems += structural
+    ctx = Context(factors, settings)
+
+    # Rows with structural faults are left out of the sums; their problems are already listed.
+    bad = {(p.table, p.row) for p in structural}
+    clean = {name: [r for r in rows if (name, r.index) not in bad] for name, rows in tables.items()}
+
+    ce = energy_kgce(clean["energy"], ctx)
+    other_basis = "equal" if settings.electricity_basis == "equivalent" else "equivalent"
+    ce_other = None
+    if other_basis == "equivalent" or settings.electricity_equal_value_kgce_per_kwh is not None:
+        shadow = Context(factors, settings)  # same rows, faults already reported once
+        ce_other = energy_kgce(clean["energy"], shadow, other_basis)
+    eg = ghg_kgco2e(clean["ghg"], ctx)
+    air = pollutants(clean["air"], ctx, "air")
+    wat = pollutants(clean["water_pollutants"], ctx, "water")
+    water_rows = clean["water"]
+    cw = plain_sum([r for r in water_rows if r["stream"] == "fresh_water"], ctx, "fresh water", "m3")
+    ew_volume = plain_sum([r for r in water_rows if r["stream"] == "wastewater"], ctx, "wastewater", "m3")
+    es = plain_sum(clean["solid_waste"], ctx, "solid waste", "kg", "category")
+    material_rows = [r for r in clean["materials"] if r["category"] != "core"]
+    cores = [r for r in clean["materials"] if r["category"] == "core"]
+    if cores:
+        ctx.warnings.append(f"materials: {len(cores)} row(s) of category core left out: used cores are not a "
+                            "consumption")
+    cm = plain_sum(material_rows, ctx, "materials", "kg", "category")
+    ledger = sum_ledger(clean["parts"], settings, ctx.problem)
+
+    problems += ctx.problems
+    if problems:
+        raise InputError(problems)
+
+    if settings.materials_include_ledger_new_parts and ledger.new.mass:
+        from remanxl.method.inventory import Line
+
+        cm.lines.append(Line("parts", -1, "reman", "new parts (ledger)", ledger.new.mass, "kg", ledger.new.mass,
+                             1.0, "kg/kg", 1.0, 1, ledger.new.mass))
+
+    results: dict[str, IndicatorResult] = {}
+    s = settings
+    if s.electricity_basis == "equal":
+        e_basis = f"electricity at equal value (等价值) {s.electricity_equal_value_kgce_per_kwh} kgce/kWh"
+    else:
+        e_basis = (f"electricity at equivalent value (当量值) "
+                   f"{factors.value('energy_conversion', 'electricity')} kgce/kWh")
+    results["SE"] = _comparison("SE", ce, "kgce", e_basis, "the energy table")
+    results["SM"] = _comparison("SM", cm, "kg", "mass of materials consumed", "the materials table")
+    results["SW"] = _comparison("SW", cw, "m3", "fresh water withdrawn", "fresh water in the water table")
+    grid = (f"user grid factor {s.grid_factor_kgco2_per_kwh} kgCO2/kWh" if s.grid_factor_kgco2_per_kwh is not None
+            else f"grid factor {s.grid_factor}")
+    results["RGHG"] = _comparison("RGHG", eg, "kgCO2e",
+                                  f"{grid}; GWP {s.gwp_set}; fuel factors {s.fuel_factor_method}",
+                                  "the GHG sources table")
+    if s.air_aggregation == "mass":
+        results["RAP"] = _comparison("RAP", air.mass.__class__(air.mass.name, "kg", [
+            li for li in air.mass.lines if li.key not in air.excluded]), "kg", "mass (kg)", "the air pollutants table")
+    else:
+        results["RAP"] = _comparison("RAP", air.equivalents, "PE", "pollution equivalents",
+                                     "the air pollutants table")
+    if s.effluent_basis == "pollution_equivalent":
+        results["REF"] = _comparison("REF", wat.equivalents, "PE",
+                                     f"pollution equivalents ({s.oxygen_demand_parameter.upper()} as oxygen demand)",
+                                     "the water pollutants table")
+    else:
+        results["REF"] = _comparison("REF", ew_volume, "m3", "wastewater volume discharged",
+                                     "wastewater in the water table")
+    results["RSW"] = _comparison("RSW", es, "kg", "mass of solid waste generated (general + hazardous)",
+                                 "the solid waste table")
+    for key in air.excluded:
+        if s.air_aggregation in ("pollution_equivalent", "mass") and key in {li.key for li in air.mass.lines}:
+            results["RAP"].warnings.append(f"{key} left out of the sum: {air.excluded[key]}; see its own rate")
+    for key in wat.excluded:
+        if s.effluent_basis == "pollution_equivalent":
+            results["REF"].warnings.append(f"{key} left out of the sum: {wat.excluded[key]}")
+
+    terms = ratio_terms(ledger, settings)
+    if ledger.rows:
+        for symbol in ("RUP", "RND", "RWP", "RR", "RDH", "RRP", "RNR"):
+            results[symbol] = _share(symbol, terms[symbol], lambda b: "parts" if b == "count" else "kg")
+    else:
+        for symbol in ("RUP", "RND", "RWP", "RR", "RDH", "RRP", "RNR"):
+            results[symbol] = IndicatorResult(symbol, None, None, None, "", terms[symbol][2],
+                                              ind.BY_SYMBOL[symbol].status, reason="the parts ledger is empty")
+    gap = mass_balance_gap(ledger, settings)
+    if gap is not None and abs(gap) > 0.005:
+        msg = (f"RR + RRP = {1 + gap:.4f} on a mass basis, not 1: core-derived + new parts = "
+               f"{ledger.core_derived.mass + ledger.new.mass:g} kg against the measured product mass "
+               f"{settings.product_mass_kg * settings.functional_unit_quantity:g} kg")
+        results["RR"].warnings.append(msg)
+        results["RRP"].warnings.append(msg)
+
+    _check_co2_per_kgce(ce, eg, ctx)
+
+    prov = provenance({n: clean[n] for n in INVENTORY_TABLES})
+    if prov["unspecified"]:
+        ctx.warnings.append(f"{len(prov['unspecified'])} original-side row(s) have no provenance "
+                            "(measured, oem_data, estimated or literature)")
+    invalid = []
+    if (s.remanufacturer_type == "independent" and prov["estimated_rows"]
+            and not (s.estimation_note or "").strip()):
+        invalid.append(
+            f"estimation note missing: the remanufacturer is independent and {prov['estimated_rows']} "
+            "original-side row(s) are estimated; GB/T 41350-2022 requires a description of how the original "
+            "product's data were estimated (setting estimation_note)")
+        for symbol in ("SE", "SM", "SW", "RGHG", "RAP", "REF", "RSW"):
+            r = results[symbol]
+            if r.value is not None:
+                r.value = None
+                r.reason = "evaluation invalid: estimation note missing"
+
+    breakdowns = {
+        "energy": {"by_type": ce.by_key(), "total_kgce": {sd: ce.side(sd) for sd in SIDES},
+                   "basis": s.electricity_basis,
+                   "other_basis": ({"basis": other_basis, "total_kgce": {sd: ce_other.side(sd) for sd in SIDES}}
+                                   if ce_other is not None else None)},
+        "ghg": {"by_source": eg.by_key()},
+        "air": _species_breakdown(air, ctx, "air pollutant"),
+        "water_pollutants": _species_breakdown(wat, ctx, "water pollutant"),
+        "water": {"fresh_water_m3": {sd: cw.side(sd) for sd in SIDES},
+                  "wastewater_m3": {sd: ew_volume.side(sd) for sd in SIDES},
+                  "water_pollutant_equivalents": {sd: wat.equivalents.side(sd) for sd in SIDES}},
+        "solid_waste": {cat: {**v, "rate": _rate_or_none(v["reman"], v["original"])}
+                        for cat, v in es.by_key().items()},
+        "materials": {"by_category": cm.by_key()},
+        "parts": ledger.to_dict(),
+        "parts_both_bases": _both_bases(ledger, settings),
+        "lines": {name: [li.to_dict() for li in t.lines]
+                  for name, t in (("energy", ce), ("ghg", eg), ("fresh_water", cw), ("wastewater", ew_volume),
+                                  ("solid_waste", es), ("materials", cm), ("air", air.mass),
+                                  ("water_pollutants", wat.mass))},
+    }
+    for r in results.values():
+        if r.value is not None and r.value < 0 and ind.BY_SYMBOL[r.symbol].group != "implementation":
+            r.warnings.append("negative: the remanufacturing side is larger than the original side")
+    return Evaluation(
+        indicators={sym: results[sym] for sym in ind.SYMBOLS}, settings=settings, factors_used=ctx.log.used,
+        breakdowns=breakdowns, provenance={k: v for k, v in prov.items() if k != "unspecified"},
+        warnings=ctx.warnings, invalid_reasons=invalid,
+        computed_at=now or _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat(),
+        factor_versions=factors.versions(), source=inp.source,
+    )
+
+
+def _both_bases(ledger, settings: Settings) -> dict:
+    """Each implementation ratio on the count and the mass basis, whatever the settings choose."""
+    out = {}
+    for basis in ("count", "mass"):
+        s = settings.replace(**{f"basis_{x}": basis for x in ("rup", "rnd", "rwp", "rr", "rdh", "rrp", "rnr")})
+        for symbol, (part, whole, _, _) in ratio_terms(ledger, s).items():
+            ok = part is not None and whole
+            out.setdefault(symbol, {})[basis] = part / whole if ok else None
+    return out
+
+
+__all__ = ["evaluate", "Evaluation", "IndicatorResult", "RemanxlError"]
