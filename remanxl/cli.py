@@ -35,33 +35,122 @@ def _print_table(ev, out) -> None:
         out.write("\nINVALID EVALUATION:\n" + "".join(f"  x {w}\n" for w in ev.invalid_reasons))
 
 
-def cmd_evaluate(args) -> int:
-    from remanxl import evaluate, load_example
-    from remanxl.method.errors import InputError
-    from remanxl.method.inputs import EvaluationInput
+def _report_problems(source: str, problems, err) -> None:
+    err.write(f"remanxl: {source}: {len(problems)} problem(s); nothing was written:\n")
+    for p in problems:
+        err.write(f"  - {p}\n")
 
-    paths = args.paths
-    try:
-        if not paths:
-            inp = load_example()
-        else:
-            path = Path(paths[0])
-            inp = EvaluationInput.from_json(path.read_text(encoding="utf-8"), str(path))
-        ev = evaluate(inp)
-    except InputError as exc:
-        sys.stderr.write(f"remanxl: {len(exc.problems)} problem(s) in the input:\n")
-        for p in exc.problems:
-            sys.stderr.write(f"  - {p}\n")
-        return EXIT_INPUT
-    except OSError as exc:
-        sys.stderr.write(f"remanxl: cannot read {exc.filename}: {exc.strerror}\n")
-        return EXIT_INPUT
-    if args.format == "json":
+
+def _emit(ev, fmt: str) -> None:
+    if fmt == "json":
         json.dump(ev.to_dict(), sys.stdout, ensure_ascii=False, indent=1)
         sys.stdout.write("\n")
     else:
         _print_table(ev, sys.stdout)
+
+
+def _evaluate_json(path: Path, fmt: str) -> int:
+    from remanxl import evaluate
+    from remanxl.method.errors import InputError
+    from remanxl.method.inputs import EvaluationInput
+
+    try:
+        ev = evaluate(EvaluationInput.from_json(path.read_text(encoding="utf-8"), str(path)))
+    except InputError as exc:
+        _report_problems(str(path), exc.problems, sys.stderr)
+        return EXIT_INPUT
+    _emit(ev, fmt)
     return EXIT_OK if ev.valid else EXIT_INVALID
+
+
+def _evaluate_book(path: Path, output, fmt: str, write: bool) -> int:
+    from remanxl.workbook.io import evaluate_workbook
+    from remanxl.workbook.safety import UnsafeWorkbookError
+
+    try:
+        outcome = evaluate_workbook(path, output, write=write)
+    except UnsafeWorkbookError as exc:
+        sys.stderr.write(f"remanxl: refused: {exc}\n")
+        return EXIT_INPUT
+    except PermissionError as exc:
+        sys.stderr.write(f"remanxl: cannot write {exc.filename}: is it open in Excel? Close it or use -o OUT.xlsx\n")
+        return EXIT_INPUT
+    if not outcome.ok:
+        _report_problems(str(path), outcome.problems, sys.stderr)
+        return EXIT_INPUT
+    _emit(outcome.evaluation, fmt)
+    if outcome.written and fmt == "table":
+        sys.stdout.write(f"\nSummary written to {outcome.written}\n")
+    return EXIT_OK if outcome.evaluation.valid else EXIT_INVALID
+
+
+def _evaluate_example(fmt: str) -> int:
+    import tempfile
+
+    from remanxl import load_example
+    from remanxl.workbook.template import build_template
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = build_template(Path(tmp) / "remanxl_example.xlsx", load_example())
+        if fmt == "table":
+            sys.stdout.write("Bundled example workbook (remanxl template --example PATH writes a copy)\n\n")
+        return _evaluate_book(path, None, fmt, write=False)
+
+
+def cmd_evaluate(args) -> int:
+    from remanxl.workbook.batch import WORKBOOK_SUFFIXES, collect, run_batch, write_rollup
+
+    if not args.paths:
+        return _evaluate_example(args.format)
+    paths = [Path(p) for p in args.paths]
+    missing = [p for p in paths if not p.exists()]
+    if missing:
+        sys.stderr.write("".join(f"remanxl: cannot read {p}: no such file or folder\n" for p in missing))
+        return EXIT_INPUT
+    if len(paths) == 1 and not paths[0].is_dir():
+        path = paths[0]
+        if path.suffix.lower() == ".json":
+            return _evaluate_json(path, args.format)
+        if path.suffix.lower() in WORKBOOK_SUFFIXES:
+            return _evaluate_book(path, args.output, args.format, not args.dry_run)
+        sys.stderr.write(f"remanxl: {path}: expected an .xlsx/.xlsm workbook or a .json evaluation file\n")
+        return EXIT_INPUT
+    if args.output:
+        sys.stderr.write("remanxl: -o/--output takes one workbook; for several, each is updated in place\n")
+        return EXIT_USAGE
+    books = collect(paths)
+    if not books:
+        sys.stderr.write("remanxl: no .xlsx/.xlsm workbooks found\n")
+        return EXIT_INPUT
+    rows = run_batch(books, write=not args.dry_run, jobs=args.jobs, progress=not args.no_progress)
+    base = Path(args.rollup) if args.rollup else (paths[0] if paths[0].is_dir() else Path.cwd()) / "remanxl_rollup"
+    write_rollup(rows, base.with_suffix(".csv"), base.with_suffix(".xlsx"))
+    if args.format == "json":
+        from remanxl.workbook.batch import ROLLUP_HEADERS, rollup_rows
+
+        json.dump([dict(zip(ROLLUP_HEADERS, r)) for r in rollup_rows(rows)], sys.stdout, ensure_ascii=False, indent=1)
+        sys.stdout.write("\n")
+    good = [r for r in rows if r.ok]
+    bad = [r for r in rows if not r.ok]
+    sys.stderr.write(f"remanxl: {len(good)} of {len(rows)} workbook(s) evaluated; roll-up: "
+                     f"{base.with_suffix('.csv')} and {base.with_suffix('.xlsx')}\n")
+    for r in bad:
+        sys.stderr.write(f"  FAILED {r.path}:\n" + "".join(f"    - {e}\n" for e in r.errors or []))
+    return EXIT_OK if not bad else EXIT_INPUT
+
+
+def cmd_template(args) -> int:
+    from remanxl import load_example
+    from remanxl.workbook.template import build_template
+
+    default = "remanxl_example.xlsx" if args.example else "remanxl_template.xlsx"
+    path = Path(args.path or default)
+    if path.exists() and not args.force:
+        sys.stderr.write(f"remanxl: {path} exists; use --force to replace it\n")
+        return EXIT_INPUT
+    build_template(path, load_example() if args.example else None)
+    print(f"wrote {path}")
+    return EXIT_OK
 
 
 def cmd_factors(args) -> int:
@@ -95,12 +184,28 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"remanxl {__version__} ({METHOD_VERSION})")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    p = sub.add_parser("evaluate", help="evaluate an evaluation file (JSON); with no file, the bundled example",
-                       description="Compute the 14 indicators of an evaluation file. With no FILE, evaluates the "
-                                   "bundled example (a remanufactured heavy-duty diesel engine).")
-    p.add_argument("paths", nargs="*", metavar="FILE", help="evaluation file (.json)")
+    p = sub.add_parser(
+        "evaluate", help="evaluate workbooks, folders of workbooks or evaluation files (JSON)",
+        description="Compute the 14 GB/T 41350 indicators. A workbook (.xlsx/.xlsm made from the remanxl template) "
+                    "gets its Summary sheet rewritten, in place or to -o OUT; nothing else in it changes. Several "
+                    "files or a folder are evaluated in parallel with a roll-up table (CSV and xlsx). A .json "
+                    "evaluation file is computed and printed. With no FILE, the bundled example workbook (a "
+                    "remanufactured heavy-duty diesel engine) is evaluated and printed.")
+    p.add_argument("paths", nargs="*", metavar="FILE", help="workbook, folder of workbooks, or .json evaluation file")
     p.add_argument("--format", choices=("table", "json"), default="table", help="output format (default: table)")
+    p.add_argument("-o", "--output", metavar="OUT.xlsx", help="write the evaluated workbook here instead of in place")
+    p.add_argument("--dry-run", action="store_true", help="validate and compute, write nothing")
+    p.add_argument("--rollup", metavar="PATH", help="batch: roll-up file stem (default FOLDER/remanxl_rollup)")
+    p.add_argument("--jobs", type=int, help="batch: parallel processes (default: one per core)")
+    p.add_argument("--no-progress", action="store_true", help="batch: no progress bar")
     p.set_defaults(func=cmd_evaluate)
+
+    p = sub.add_parser("template", help="write the evaluation template (or the filled example)",
+                       description="Write the bilingual evaluation template workbook.")
+    p.add_argument("path", nargs="?", help="where to write it (default ./remanxl_template.xlsx)")
+    p.add_argument("--example", action="store_true", help="write the filled example (heavy-duty diesel engine)")
+    p.add_argument("--force", action="store_true", help="replace an existing file")
+    p.set_defaults(func=cmd_template)
 
     p = sub.add_parser("factors", help="list the coefficient tables and their sources",
                        description="List the shipped coefficient tables with version and sources; "
@@ -116,4 +221,8 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return EXIT_USAGE
-    return args.func(args)
+    try:
+        return args.func(args)
+    except BrokenPipeError:  # output piped into `head` and the like
+        sys.stderr.close()
+        return EXIT_OK

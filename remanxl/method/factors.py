@@ -117,7 +117,7 @@ def _parse_csv(text: str, name: str, key: str, value_column: str | None, **meta)
         row = {c: (_number(v) if c != key else str(v).strip()) for c, v in r.items()}
         # Descriptive columns stay text even when they look like numbers.
         for c in ("source", "note", "name_zh", "name_en", "region", "scope", "unit", "kind", "medium",
-                  "dimension", "base", "ncv_unit"):
+                  "dimension", "base", "ncv_unit", "energy_unit", "per_unit"):
             if c in row and row[c] is not None and not isinstance(row[c], str):
                 row[c] = r[c].strip()
         rows[row[key]] = row

@@ -134,21 +134,21 @@ def energy_kgce(rows: list[Row], ctx: Context, basis: str | None = None) -> Tota
 
 
 def derived_emission_factor(row: dict, ctx: Context) -> float | None:
-    """EF = NCV × carbon content × oxidation rate × 44/12, per the row's own unit.
+    """EF = NCV × carbon content × oxidation rate × 44/12, per the row's own unit (GB/T 32150-2015).
 
-    ``ncv_unit`` reads ``"<energy unit>/<amount> <unit>"`` (``GJ/t``, ``GJ/10^4 m3``); the carbon
-    content is in tC/TJ (= kgC/GJ).  Returns ``None`` when a parameter is missing.
+    The ``ncv_unit`` of the row (``GJ/t``, ``GJ/10^4 m3`` …) is looked up in the ncv_units table
+    (energy unit per amount of a unit); the carbon content is in tC/TJ (= kgC/GJ).  Returns
+    ``None`` when a parameter is missing, and the tabulated factor is used instead.
     """
     ncv, cc, of = row.get("ncv"), row.get("carbon_content_tc_per_tj"), row.get("oxidation_rate")
     ncv_unit = row.get("ncv_unit")
     if not all(isinstance(v, float) for v in (ncv, cc, of)) or not ncv_unit:
         return None
-    energy_unit, per = (part.strip() for part in str(ncv_unit).split("/", 1))
-    amount, _, per_unit = per.partition(" ") if " " in per else ("1", "", per)
-    amount = float(amount.replace("10^", "1e")) if "10^" in amount else float(amount)
+    spec = ctx.factors["ncv_units"].row(ncv_unit, "NCV unit")
     units = ctx.factors.units
-    gj_per_row_unit = ncv * units.factor(energy_unit, "GJ") / (amount * units.factor(per_unit, row["unit"]))
-    return gj_per_row_unit * cc * of * CO2_PER_C
+    gj_per_unit = ncv * units.factor(spec["energy_unit"], "GJ") / (spec["amount"] * units.factor(spec["per_unit"],
+                                                                                                  row["unit"]))
+    return gj_per_unit * cc * of * CO2_PER_C
 
 
 def ghg_kgco2e(rows: list[Row], ctx: Context) -> Total:

@@ -1,0 +1,122 @@
+"""Evaluate many workbooks: both cores, a progress bar, one roll-up table, and no stop on a broken file."""
+from __future__ import annotations
+
+import csv
+import os
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from remanxl.method.indicators import SYMBOLS
+
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
+
+
+@dataclass
+class BatchRow:
+    path: str
+    ok: bool
+    product: str = ""
+    model: str = ""
+    valid: bool | None = None
+    values: dict | None = None
+    warnings: int = 0
+    errors: list[str] | None = None
+
+
+def collect(paths: list[str | Path]) -> list[Path]:
+    """Workbooks named directly, and those in named folders (not recursive; ~$ lock files skipped)."""
+    out = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            out += sorted(q for q in p.iterdir() if q.suffix.lower() in WORKBOOK_SUFFIXES
+                          and not q.name.startswith(("~$", ".~")))
+        else:
+            out.append(p)
+    return out
+
+
+def _one(path: str, write: bool) -> BatchRow:
+    from remanxl.workbook.io import evaluate_workbook
+
+    try:
+        o = evaluate_workbook(path, write=write)
+    except Exception as exc:  # noqa: BLE001 - one broken file must not stop the batch
+        return BatchRow(path, False, errors=[f"{type(exc).__name__}: {exc}"])
+    if not o.ok:
+        return BatchRow(path, False, errors=[str(x) for x in o.problems])
+    ev = o.evaluation
+    return BatchRow(path, True, ev.settings.product, ev.settings.model, ev.valid,
+                    {s: ev[s].value for s in SYMBOLS},
+                    len(ev.warnings) + sum(len(ev[s].warnings) for s in SYMBOLS),
+                    list(ev.invalid_reasons) or None)
+
+
+def run_batch(paths: list[Path], write: bool = True, jobs: int | None = None, progress: bool = True) -> list[BatchRow]:
+    """Evaluate every workbook, in parallel processes when there are several."""
+    jobs = jobs or min(len(paths), os.cpu_count() or 1)
+    bar = None
+    if progress:
+        from tqdm import tqdm
+
+        bar = tqdm(total=len(paths), unit="wb", desc="remanxl", leave=False)
+    rows: list[BatchRow] = []
+    try:
+        if jobs <= 1 or len(paths) <= 1:
+            for p in paths:
+                rows.append(_one(str(p), write))
+                if bar:
+                    bar.update()
+        else:
+            with ProcessPoolExecutor(max_workers=jobs) as pool:
+                for row in pool.map(_one, [str(p) for p in paths], [write] * len(paths), chunksize=4):
+                    rows.append(row)
+                    if bar:
+                        bar.update()
+    finally:
+        if bar:
+            bar.close()
+    return rows
+
+
+ROLLUP_HEADERS = ["file", "product", "model", "status", *SYMBOLS, "warnings", "errors"]
+
+
+def rollup_rows(rows: list[BatchRow]) -> list[list]:
+    out = []
+    for r in rows:
+        status = "error" if not r.ok else ("valid" if r.valid else "invalid")
+        values = [(r.values or {}).get(s) for s in SYMBOLS]
+        out.append([Path(r.path).name, r.product, r.model, status, *values, r.warnings, "; ".join(r.errors or [])])
+    return out
+
+
+def write_rollup(rows: list[BatchRow], csv_path: Path, xlsx_path: Path | None = None) -> None:
+    """The roll-up table: one row per workbook, rates as fractions (CSV) and as % (xlsx)."""
+    data = rollup_rows(rows)
+    with open(csv_path, "w", newline="", encoding="utf-8-sig") as fh:  # BOM: Excel opens UTF-8 CSV correctly
+        w = csv.writer(fh)
+        w.writerow(ROLLUP_HEADERS)
+        w.writerows(data)
+    if xlsx_path:
+        from openpyxl import Workbook
+        from openpyxl.worksheet.table import Table, TableStyleInfo
+
+        wb = Workbook()
+        ws = wb.active
+        ws.title = "Roll-up 汇总"
+        ws.append(ROLLUP_HEADERS)
+        for row in data:
+            ws.append(row)
+        for col in range(5, 5 + len(SYMBOLS)):
+            for cell in ws.iter_rows(min_row=2, min_col=col, max_col=col):
+                cell[0].number_format = "0.00%"
+        if data:
+            ref = f"A1:{ws.cell(1, len(ROLLUP_HEADERS)).column_letter}{len(data) + 1}"
+            t = Table(displayName="Rollup", ref=ref)
+            t.tableStyleInfo = TableStyleInfo(name="TableStyleMedium2", showRowStripes=True)
+            ws.add_table(t)
+        ws.freeze_panes = "B2"
+        ws.column_dimensions["A"].width = 30
+        ws.column_dimensions["B"].width = 30
+        wb.save(xlsx_path)

@@ -1,0 +1,186 @@
+"""Read a filled workbook into plain input tables with python-calamine.
+
+Only cached cell values are read (calamine does not evaluate formulas); the
+inputs are typed values, and every derived figure is recomputed by the core.
+Each row remembers where it came from, so a fault is reported as
+*sheet, row, column, what was expected*.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import python_calamine as pc
+from openpyxl.utils import get_column_letter
+
+from remanxl.method.errors import InputError, Problem
+from remanxl.method.inputs import TABLES, EvaluationInput, match_headers, rows_from_grid
+from remanxl.method.settings import SPEC_BY_NAME
+from remanxl.workbook.layout import (FACTOR_TABLES, FACTORS_SHEET, INPUT_SHEETS, SETTINGS_SHEET, SETTINGS_TABLE)
+from remanxl.workbook.safety import check_workbook
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where a table lives: its sheet, the 1-based row of its header, and each column's letter."""
+
+    sheet: str
+    header_row: int
+    columns: dict[str, str]  # key -> column letter
+
+
+@dataclass
+class Located:
+    """A problem with its place in the workbook."""
+
+    sheet: str
+    cell: str | None  # e.g. "E12"
+    row: int | None
+    column: str | None  # header text
+    message: str
+
+    def __str__(self) -> str:
+        where = f"sheet '{self.sheet}'"
+        if self.row is not None:
+            where += f", row {self.row}"
+        if self.cell:
+            col = "".join(ch for ch in self.cell if ch.isalpha())
+            where += f", column {col}" + (f" ({self.column})" if self.column else "")
+        elif self.column:
+            where += f", {self.column}"
+        return f"{where}: {self.message}"
+
+
+@dataclass
+class Locator:
+    places: dict[str, Place] = field(default_factory=dict)
+    settings_rows: dict[str, int] = field(default_factory=dict)
+    settings_value_col: str = "C"
+
+    def locate(self, p: Problem) -> Located:
+        if p.table == "settings":
+            row = self.settings_rows.get(p.column or "")
+            cell = f"{self.settings_value_col}{row}" if row else None
+            return Located(SETTINGS_SHEET, cell, row, p.column, p.message)
+        place = self.places.get(p.table)
+        if place is None:
+            return Located(p.table, None, None, p.column, p.message)
+        row = place.header_row + 1 + p.row if p.row is not None else None
+        letter = place.columns.get(p.column or "")
+        header = TABLES[p.table].column(p.column).header if p.table in TABLES and p.column in TABLES[p.table].keys else p.column
+        return Located(place.sheet, f"{letter}{row}" if letter and row else None, row, header, p.message)
+
+
+@dataclass
+class WorkbookData:
+    inputs: EvaluationInput
+    locator: Locator
+
+
+class WorkbookReadError(InputError):
+    """Problems found while reading, already located in the workbook."""
+
+    def __init__(self, located: list[Located]):
+        self.located = located
+        super().__init__([Problem(x.sheet, x.row, x.column, x.message) for x in located])
+
+    def __str__(self) -> str:
+        return "\n".join(str(x) for x in self.located)
+
+
+def _clean(v):
+    return None if v == "" else v
+
+
+def read_tables(tables: dict[str, tuple[str, int, int, list, list[list]]]) -> WorkbookData:
+    """Build the inputs from raw table blocks: name -> (sheet, header row, first col, headers, data rows).
+
+    Shared by the file reader and the xlwings adapter, so both validate the same way.
+    """
+    located: list[Located] = []
+    loc = Locator()
+    inp = EvaluationInput()
+    for sheet in INPUT_SHEETS:
+        block = tables.get(sheet.excel_table)
+        if block is None:
+            located.append(Located(sheet.sheet, None, None, None,
+                                   f"no Excel table named {sheet.excel_table}; the template's input table was removed "
+                                   "or renamed (create it again from the template)"))
+            continue
+        sheet_name, header_row, first_col, headers, data = block
+        name, positions, missing = match_headers(headers)
+        if name != sheet.table or missing:
+            expected = [c.header for c in TABLES[sheet.table].columns if c.required]
+            present = [h for h in expected if h in headers]
+            gone = [h for h in expected if h not in present]
+            located.append(Located(sheet_name, f"{get_column_letter(first_col + 1)}{header_row}", header_row, None,
+                                   f"table {sheet.excel_table}: header(s) renamed or removed: {', '.join(gone) or missing}; "
+                                   f"expected the columns {', '.join(expected)}"))
+            continue
+        loc.places[sheet.table] = Place(sheet_name, header_row,
+                                        {k: get_column_letter(first_col + i + 1) for k, i in positions.items()})
+        _, rows, problems = rows_from_grid([headers] + [[_clean(v) for v in r] for r in data], sheet.table)
+        located += [loc.locate(p) for p in problems]
+        inp.tables[sheet.table] = rows
+    settings_block = tables.get(SETTINGS_TABLE)
+    if settings_block is None:
+        located.append(Located(SETTINGS_SHEET, None, None, None, f"no Excel table named {SETTINGS_TABLE}"))
+    else:
+        sheet_name, header_row, first_col, headers, data = settings_block
+        key_i = 0
+        value_i = next((i for i, h in enumerate(headers) if str(h).casefold().startswith("value")), 2)
+        loc.settings_value_col = get_column_letter(first_col + value_i + 1)
+        for k, r in enumerate(data):
+            key = str(r[key_i]).strip() if r and r[key_i] not in (None, "") else None
+            if key is None:
+                continue
+            loc.settings_rows[key] = header_row + 1 + k
+            if key in SPEC_BY_NAME:
+                inp.settings[key] = _clean(r[value_i]) if value_i < len(r) else None
+            else:
+                located.append(loc.locate(Problem("settings", None, key, f"unknown setting {key!r}")))
+    for name, excel_name in FACTOR_TABLES.items():
+        block = tables.get(excel_name)
+        if block is None:
+            continue  # factor tables are optional: the shipped ones apply
+        _, _, _, headers, data = block
+        rows = []
+        for r in data:
+            rec = {h: _clean(v) for h, v in zip(headers, r)}
+            if any(v is not None for v in rec.values()):
+                rows.append(rec)
+        inp.factors[name] = [r for r in rows if r.get(headers[0]) is not None]
+    if located:
+        raise WorkbookReadError(located)
+    return WorkbookData(inp, loc)
+
+
+def read_workbook(path: str | Path) -> WorkbookData:
+    """Read and structurally check a filled workbook (file on disk)."""
+    path = Path(path)
+    check_workbook(path)
+    try:
+        wb = pc.CalamineWorkbook.from_path(str(path), load_tables=True)
+    except Exception as exc:  # calamine raises its own error types for damaged files
+        raise WorkbookReadError([Located(path.name, None, None, None, f"cannot read the workbook: {exc}")]) from None
+    wanted = {s.excel_table.casefold(): s.excel_table for s in INPUT_SHEETS}
+    wanted |= {SETTINGS_TABLE.casefold(): SETTINGS_TABLE}
+    wanted |= {v.casefold(): v for v in FACTOR_TABLES.values()}
+    blocks = {}
+    try:
+        for name in wb.table_names:
+            canonical = wanted.get(name.casefold())
+            if canonical is None:
+                continue
+            t = wb.get_table_by_name(name)
+            start_row, start_col = t.start
+            blocks[canonical] = (t.sheet, start_row, start_col, list(t.columns), t.to_python())
+    finally:
+        wb.close()
+    data = read_tables(blocks)
+    data.inputs.source = path.name
+    return data
+
+
+__all__ = ["read_workbook", "read_tables", "WorkbookData", "WorkbookReadError", "Located", "Locator",
+           "FACTORS_SHEET"]

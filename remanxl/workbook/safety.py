@@ -1,0 +1,102 @@
+"""Refuse hostile or broken files before any parser sees them, in bounded time and memory.
+
+An .xlsx is a zip of XML parts.  Before reading one, remanxl checks that it is a
+zip at all (and not, say, an old .xls), that it is complete, that it would not
+inflate beyond sane limits (zip bomb), that no XML part declares a DTD or
+entities (billion laughs, external entities), and that no worksheet claims an
+absurd size in its ``<dimension>`` (a reader would allocate for it).
+"""
+from __future__ import annotations
+
+import re
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from remanxl.method.errors import RemanxlError
+
+MAX_ENTRIES = 10_000
+MAX_TOTAL_BYTES = 1 << 30  # 1 GiB uncompressed
+MAX_RATIO = 400  # uncompressed / compressed, per part (real sheets stay well under 100)
+MAX_DIMENSION_CELLS = 20_000_000  # e.g. 50,000 rows x 400 columns
+_DIMENSION = re.compile(rb"<(?:\w+:)?dimension\s+ref=\"([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?\"")
+_DTD = re.compile(rb"<!DOCTYPE|<!ENTITY", re.IGNORECASE)
+
+
+class UnsafeWorkbookError(RemanxlError, ValueError):
+    """The file is not a workbook remanxl will read."""
+
+
+@dataclass(frozen=True)
+class Checked:
+    path: Path
+    parts: tuple[str, ...]
+
+
+def _col_number(letters: bytes) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ch - 64
+    return n
+
+
+def check_workbook(path: str | Path) -> Checked:
+    """Raise :class:`UnsafeWorkbookError` with a plain explanation, or return the part names."""
+    path = Path(path)
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(8)
+    except OSError as exc:
+        raise UnsafeWorkbookError(f"{path}: cannot read: {exc.strerror}") from None
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        raise UnsafeWorkbookError(f"{path.name}: an old-format .xls (or an encrypted workbook); "
+                                  "save it as .xlsx in Excel first")
+    if not head.startswith(b"PK"):
+        raise UnsafeWorkbookError(f"{path.name}: not an .xlsx workbook (not a zip archive)")
+    try:
+        zf = zipfile.ZipFile(path)
+    except zipfile.BadZipFile as exc:
+        raise UnsafeWorkbookError(f"{path.name}: damaged or truncated .xlsx ({exc})") from None
+    with zf:
+        infos = zf.infolist()
+        if len(infos) > MAX_ENTRIES:
+            raise UnsafeWorkbookError(f"{path.name}: {len(infos)} parts in the archive (limit {MAX_ENTRIES})")
+        total = sum(i.file_size for i in infos)
+        if total > MAX_TOTAL_BYTES:
+            raise UnsafeWorkbookError(f"{path.name}: would inflate to {total / 2**20:.0f} MiB "
+                                      f"(limit {MAX_TOTAL_BYTES / 2**20:.0f} MiB); refusing (zip bomb?)")
+        for i in infos:
+            if i.file_size > 1_000_000 and i.file_size > MAX_RATIO * max(i.compress_size, 1):
+                raise UnsafeWorkbookError(f"{path.name}: part {i.filename} compresses {i.file_size // max(i.compress_size, 1)}"
+                                          f":1 (limit {MAX_RATIO}:1); refusing (zip bomb?)")
+        names = {i.filename for i in infos}
+        if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
+            raise UnsafeWorkbookError(f"{path.name}: a zip file, but not an Excel workbook (no xl/workbook.xml)")
+        for i in infos:
+            if not i.filename.endswith((".xml", ".rels", ".vml")):
+                continue
+            try:
+                with zf.open(i) as part:
+                    start = part.read(4096)
+            except (zipfile.BadZipFile, EOFError, OSError, NotImplementedError) as exc:
+                raise UnsafeWorkbookError(f"{path.name}: damaged part {i.filename} ({exc})") from None
+            if _DTD.search(start):
+                raise UnsafeWorkbookError(f"{path.name}: part {i.filename} declares a DTD or entities, which a "
+                                          "workbook never needs; refusing (XML entity attack?)")
+            if i.filename.startswith("xl/worksheets/"):
+                m = _DIMENSION.search(start)
+                if m and m.group(3):
+                    rows = int(m.group(4)) - int(m.group(2)) + 1
+                    cols = _col_number(m.group(3)) - _col_number(m.group(1)) + 1
+                    if rows * cols > MAX_DIMENSION_CELLS:
+                        raise UnsafeWorkbookError(
+                            f"{path.name}: worksheet part {i.filename} claims {rows:,} rows x {cols:,} columns "
+                            f"(dimension {m.group(0).decode(errors='replace')[16:-1]}); refusing to read "
+                            f"more than {MAX_DIMENSION_CELLS:,} cells")
+        try:
+            bad = zf.testzip() if path.stat().st_size < 64 * 2**20 else None
+        except (zipfile.BadZipFile, EOFError, OSError) as exc:
+            raise UnsafeWorkbookError(f"{path.name}: damaged or truncated .xlsx ({exc})") from None
+        if bad:
+            raise UnsafeWorkbookError(f"{path.name}: damaged part {bad} (checksum mismatch)")
+        return Checked(path, tuple(i.filename for i in infos))

@@ -1,0 +1,292 @@
+"""Rewrite one worksheet of an .xlsx in place, leaving every other part as it was.
+
+openpyxl cannot do this: loading and saving a workbook through it drops what it
+does not model (images and charts it did not create, data-validation and
+conditional-format extensions, comments' shapes, slicers …).  remanxl instead
+edits the zip: the summary sheet's XML part is rebuilt (its ``sheetData``,
+``cols`` and ``mergeCells``; drawing and protection elements are kept) and
+every other part is copied unchanged.  The new file is written next to the old
+one and moved over it, so an interrupted run leaves the original intact.
+"""
+from __future__ import annotations
+
+import os
+import posixpath
+import shutil
+import tempfile
+import zipfile
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+from defusedxml import ElementTree as SafeET
+from openpyxl.utils import get_column_letter
+
+from remanxl.workbook.safety import check_workbook
+from remanxl.workbook.summary import Formula, SummaryModel
+
+NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
+SHEET_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet"
+SHEET_CT = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
+CALC_CHAIN = "xl/calcChain.xml"
+
+
+def _q(tag: str) -> str:
+    return f"{{{NS}}}{tag}"
+
+
+def _parse(data: bytes):
+    return SafeET.fromstring(data, forbid_dtd=True)
+
+
+def sheet_parts(zf: zipfile.ZipFile) -> dict[str, tuple[str, str]]:
+    """Sheet name → (part path, sheetId) from workbook.xml and its relationships."""
+    wb = _parse(zf.read("xl/workbook.xml"))
+    rels = _parse(zf.read("xl/_rels/workbook.xml.rels"))
+    targets = {r.get("Id"): r.get("Target") for r in rels}
+    out = {}
+    for sheet in wb.iter(_q("sheet")):
+        target = targets.get(sheet.get(f"{{{R_NS}}}id"), "")
+        part = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
+        out[sheet.get("name")] = (part, sheet.get("sheetId"))
+    return out
+
+
+def style_indices(styles_xml: bytes, names) -> dict[str, int]:
+    """Named cell style → index of a cellXfs entry that uses it (0 when the workbook lacks it)."""
+    root = _parse(styles_xml)
+    named = {}
+    cell_styles = root.find(_q("cellStyles"))
+    if cell_styles is not None:
+        named = {cs.get("name"): cs.get("xfId") for cs in cell_styles}
+    xfs = root.find(_q("cellXfs"))
+    first_use = {}
+    if xfs is not None:
+        for i, xf in enumerate(xfs):
+            first_use.setdefault(xf.get("xfId", "0"), i)
+    return {n: first_use.get(named.get(n), 0) for n in names}
+
+
+def _cell_xml(ref: str, value, style: int) -> str:
+    s = f' s="{style}"' if style else ""
+    if isinstance(value, Formula):
+        f = f"<f>{escape(value.text)}</f>"
+        v = value.cached
+        if isinstance(v, bool):
+            return f'<c r="{ref}"{s} t="b">{f}<v>{int(v)}</v></c>'
+        if isinstance(v, (int, float)):
+            return f'<c r="{ref}"{s}>{f}<v>{repr(float(v))}</v></c>'
+        if isinstance(v, str) and v.startswith("#"):
+            return f'<c r="{ref}"{s} t="str">{f}<v>{escape(v)}</v></c>'
+        return f'<c r="{ref}"{s} t="str">{f}<v>{escape("" if v is None else str(v))}</v></c>'
+    if value is None or value == "":
+        return f'<c r="{ref}"{s}/>' if style else ""
+    if isinstance(value, bool):
+        return f'<c r="{ref}"{s} t="b"><v>{int(value)}</v></c>'
+    if isinstance(value, (int, float)):
+        return f'<c r="{ref}"{s}><v>{repr(float(value))}</v></c>'
+    text = escape(str(value))
+    space = ' xml:space="preserve"' if text != text.strip() else ""
+    return f'<c r="{ref}"{s} t="inlineStr"><is><t{space}>{text}</t></is></c>'
+
+
+def render_sheet_data(model: SummaryModel, styles: dict[str, int]) -> tuple[str, str, str, str]:
+    """``(dimension, cols, sheetData, mergeCells)`` XML for the model."""
+    rows: dict[int, list] = {}
+    for c in model.cells:
+        rows.setdefault(c.row, []).append(c)
+    parts = []
+    for r in sorted(rows):
+        cells = "".join(_cell_xml(f"{get_column_letter(c.col + 1)}{r}", c.value, styles.get(c.style, 0))
+                        for c in sorted(rows[r], key=lambda c: c.col))
+        parts.append(f'<row r="{r}">{cells}</row>')
+    max_row = max(rows) if rows else 1
+    max_col = max((c.col for c in model.cells), default=0) + 1
+    dimension = f'<dimension ref="A1:{get_column_letter(max_col)}{max_row}"/>'
+    cols = "".join(f'<col min="{i + 1}" max="{i + 1}" width="{w}" customWidth="1"/>' for i, w in enumerate(model.widths))
+    cols = f"<cols>{cols}</cols>" if cols else ""
+    merges = "".join(f'<mergeCell ref="{m}"/>' for m in model.merges)
+    merges = f'<mergeCells count="{len(model.merges)}">{merges}</mergeCells>' if model.merges else ""
+    return dimension, cols, "<sheetData>" + "".join(parts) + "</sheetData>", merges
+
+
+# Child order of CT_Worksheet (ECMA-376 Part 1, 18.3.1.99): new elements must be put in place.
+_ORDER = ["sheetPr", "dimension", "sheetViews", "sheetFormatPr", "cols", "sheetData", "sheetCalcPr",
+          "sheetProtection", "protectedRanges", "scenarios", "autoFilter", "sortState", "dataConsolidate",
+          "customSheetViews", "mergeCells", "phoneticPr", "conditionalFormatting", "dataValidations", "hyperlinks",
+          "printOptions", "pageMargins", "pageSetup", "headerFooter", "rowBreaks", "colBreaks", "customProperties",
+          "cellWatches", "ignoredErrors", "smartTags", "drawing", "legacyDrawing", "legacyDrawingHF",
+          "drawingHF", "picture", "oleObjects", "controls", "webPublishItems", "tableParts", "extLst"]
+
+_EMPTY_SHEET = (f'<worksheet xmlns="{NS}" xmlns:r="{R_NS}"><sheetViews><sheetView workbookViewId="0">'
+                '<pane ySplit="6" topLeftCell="A7" activePane="bottomLeft" state="frozen"/></sheetView></sheetViews>'
+                '<sheetFormatPr defaultRowHeight="15"/><sheetData/>'
+                '<sheetProtection sheet="1" objects="1" scenarios="1" formatColumns="0" formatRows="0"/>'
+                '<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>'
+                "</worksheet>").encode()
+
+
+def rebuild_sheet(old_xml: bytes, model: SummaryModel, styles: dict[str, int]) -> bytes:
+    """The sheet's XML with remanxl's cells, keeping its views, protection, drawing and the rest.
+
+    The kept elements are copied as text slices of the original part, so their
+    namespaces and attributes are exactly as the author (Excel, openpyxl …) wrote them.
+    """
+    text = old_xml.decode("utf-8")
+    root = _parse(old_xml)
+    open_end = text.index(">", text.index("<worksheet") if "<worksheet" in text else text.index(":worksheet")) + 1
+    prolog = text[:open_end]
+    dimension, cols, data, merges = render_sheet_data(model, styles)
+    new = {"dimension": dimension, "cols": cols, "sheetData": data, "mergeCells": merges}
+    kept = _element_slices(text, [child.tag.split("}")[-1] for child in root])
+    body = []
+    for name in _ORDER:
+        if name in new:
+            body.append(new[name])
+        elif name in kept:
+            body.append(kept[name])
+    closing = text[text.rindex("</"):]
+    return (prolog + "".join(body) + closing).encode("utf-8")
+
+
+def _element_slices(text: str, names: list[str]) -> dict[str, str]:
+    """Raw text of each top-level child element (repeated ones, like conditionalFormatting, joined)."""
+    import re
+
+    out: dict[str, str] = {}
+    depth_re = re.compile(r"<(/?)([\w.]+:)?([\w]+)([^>]*?)(/?)>", re.S)
+    pos, depth, start, current = 0, 0, None, None
+    body_start = text.index(">", text.index("worksheet")) + 1
+    for m in depth_re.finditer(text, body_start):
+        closing, _, name, _, selfclose = m.groups()
+        if m.group(0).startswith("<?") or m.group(0).startswith("<!"):
+            continue
+        if depth == 0 and not closing:
+            start, current = m.start(), name
+            if selfclose:
+                out[name] = out.get(name, "") + text[start:m.end()]
+                continue
+            depth = 1
+            continue
+        if closing:
+            depth -= 1
+            if depth == 0 and current:
+                out[current] = out.get(current, "") + text[start:m.end()]
+                current = None
+        elif not selfclose:
+            depth += 1
+    del pos
+    return {k: v for k, v in out.items() if k in names}
+
+
+def write_sheet(src: str | Path, sheet_name: str, model: SummaryModel, dst: str | Path | None = None,
+                style_names=()) -> Path:
+    """Replace the cells of ``sheet_name`` (created if missing) and save atomically to ``dst`` (default: in place)."""
+    src = Path(src)
+    dst = Path(dst) if dst else src
+    check_workbook(src)
+    with zipfile.ZipFile(src) as zf:
+        parts = sheet_parts(zf)
+        infos = zf.infolist()
+        names = {i.filename for i in infos}
+        styles = style_indices(zf.read("xl/styles.xml"), style_names) if "xl/styles.xml" in names else {}
+        replaced: dict[str, bytes] = {}
+        added: dict[str, bytes] = {}
+        if sheet_name in parts:
+            part, sheet_id = parts[sheet_name]
+            replaced[part] = rebuild_sheet(zf.read(part), model, styles)
+        else:
+            part, sheet_id, extra = _add_sheet(zf, sheet_name, names)
+            replaced.update(extra)
+            added[part] = rebuild_sheet(_EMPTY_SHEET, model, styles)
+        drop = set()
+        if CALC_CHAIN in names and _chain_mentions(zf.read(CALC_CHAIN), sheet_id):
+            # Excel repairs a calc chain that lists cells which are no longer formulas; without one it
+            # simply rebuilds it.  Only the chain and its two references change.
+            drop.add(CALC_CHAIN)
+            replaced["[Content_Types].xml"] = _without(replaced.get("[Content_Types].xml")
+                                                       or zf.read("[Content_Types].xml"), "calcChain")
+            replaced["xl/_rels/workbook.xml.rels"] = _without(replaced.get("xl/_rels/workbook.xml.rels")
+                                                              or zf.read("xl/_rels/workbook.xml.rels"), "calcChain")
+        fd, tmp = tempfile.mkstemp(prefix=".~remanxl-", suffix=".xlsx", dir=str(dst.parent))
+        os.close(fd)
+        try:
+            with zipfile.ZipFile(tmp, "w") as out:
+                for info in infos:
+                    if info.filename in drop:
+                        continue
+                    data = replaced.get(info.filename)
+                    if data is None:
+                        data = zf.read(info)
+                    out.writestr(_copy_info(info), data)
+                for name, data in added.items():
+                    out.writestr(_new_info(name), data)
+            with open(tmp, "rb+") as fh:
+                os.fsync(fh.fileno())
+            if dst.exists():
+                shutil.copymode(dst, tmp)
+            os.replace(tmp, dst)
+        except BaseException:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+            raise
+    return dst
+
+
+def _copy_info(info: zipfile.ZipInfo) -> zipfile.ZipInfo:
+    z = zipfile.ZipInfo(info.filename, date_time=info.date_time)
+    z.compress_type = zipfile.ZIP_DEFLATED if info.compress_type != zipfile.ZIP_STORED else zipfile.ZIP_STORED
+    z.external_attr = info.external_attr
+    return z
+
+
+def _new_info(name: str) -> zipfile.ZipInfo:
+    z = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+    z.compress_type = zipfile.ZIP_DEFLATED
+    return z
+
+
+def _chain_mentions(chain: bytes, sheet_id: str) -> bool:
+    root = _parse(chain)
+    current = None
+    for c in root:
+        current = c.get("i", current)
+        if (current or "1") == str(sheet_id):
+            return True
+    return False
+
+
+def _without(xml: bytes, needle: str) -> bytes:
+    """Drop the one self-closing element (Override or Relationship) that mentions ``needle``."""
+    import re
+
+    return re.sub(rb"<(Override|Relationship)\b[^>]*" + needle.encode() + rb"[^>]*/>", b"", xml)
+
+
+def _add_sheet(zf: zipfile.ZipFile, name: str, names: set[str]):
+    """Register a new worksheet part: workbook.xml, its rels and the content types."""
+    import re
+
+    n = 1
+    while f"xl/worksheets/sheet{n}.xml" in names:
+        n += 1
+    part = f"xl/worksheets/sheet{n}.xml"
+    wb = zf.read("xl/workbook.xml").decode("utf-8")
+    rels = zf.read("xl/_rels/workbook.xml.rels").decode("utf-8")
+    ct = zf.read("[Content_Types].xml").decode("utf-8")
+    ids = [int(x) for x in re.findall(r'sheetId="(\d+)"', wb)]
+    sheet_id = str(max(ids, default=0) + 1)
+    rids = [int(x) for x in re.findall(r'Id="rId(\d+)"', rels)]
+    rid = f"rId{max(rids, default=0) + 1}"
+    prefix = re.search(r"<(\w+:)?sheets\b", wb).group(1) or ""
+    wb = wb.replace(f"</{prefix}sheets>",
+                    f'<{prefix}sheet name="{escape(name, {chr(34): "&quot;"})}" sheetId="{sheet_id}" r:id="{rid}"/>'
+                    f"</{prefix}sheets>")
+    if 'xmlns:r="' not in wb[: wb.index(">", wb.index("workbook")) + 1]:
+        wb = wb.replace("<workbook ", f'<workbook xmlns:r="{R_NS}" ', 1)
+    rels = rels.replace("</Relationships>",
+                        f'<Relationship Id="{rid}" Type="{SHEET_REL}" Target="worksheets/sheet{n}.xml"/></Relationships>')
+    ct = ct.replace("</Types>", f'<Override PartName="/{part}" ContentType="{SHEET_CT}"/></Types>')
+    return part, sheet_id, {"xl/workbook.xml": wb.encode(), "xl/_rels/workbook.xml.rels": rels.encode(),
+                            "[Content_Types].xml": ct.encode()}
