@@ -20,6 +20,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.protection import SheetProtection
 from openpyxl.worksheet.table import Table, TableStyleInfo
 
+from remanxl.method.errors import InputError
 from remanxl.method.evaluate import evaluate
 from remanxl.method.factors import default_factors
 from remanxl.method.indicators import INDICATORS
@@ -313,18 +314,26 @@ def build_template(path: str | Path, inp: EvaluationInput | None = None) -> Path
     wb.calculation.fullCalcOnLoad = True
     wb.save(path)
     _fix_zip_times(path)
-    ev = evaluate(inp or EvaluationInput(source=path.name), now=BUILD_TIME.isoformat() + "+00:00")
+    stamp = BUILD_TIME.isoformat() + "+00:00"
+    try:
+        ev = evaluate(inp or EvaluationInput(source=path.name), now=stamp)
+    except InputError:  # a template filled with faulty rows still gets a (blank) summary frame
+        ev = evaluate(EvaluationInput(source=path.name), now=stamp)
     write_summary(path, ev)
     _fix_zip_times(path)
     return path
 
 
 def _fix_zip_times(path: Path) -> None:
-    """Rewrite the archive with fixed entry times so identical content gives identical bytes."""
+    """Rewrite the archive with fixed entry and document times so identical content gives identical bytes."""
+    import re
     import zipfile
 
+    stamp = BUILD_TIME.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
     with zipfile.ZipFile(path) as zf:
         entries = [(i, zf.read(i)) for i in zf.infolist()]
+    entries = [(i, re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>" + stamp, d)
+                if i.filename == "docProps/core.xml" else d) for i, d in entries]
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
         for info, data in entries:
             z = zipfile.ZipInfo(info.filename, date_time=(2026, 1, 1, 0, 0, 0))

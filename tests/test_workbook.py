@@ -1,0 +1,200 @@
+"""The workbook path end to end: vectors in a template → remanxl evaluate → summary read back
+independently (openpyxl, not remanxl's own reader); preservation of everything else; failed runs
+leave the file byte-identical."""
+import json
+import shutil
+import zipfile
+
+import pytest
+from openpyxl import load_workbook
+
+from remanxl.cli import main
+from remanxl.method.indicators import SYMBOLS
+from remanxl.workbook.io import evaluate_workbook
+from remanxl.workbook.layout import SUMMARY_COL, SUMMARY_FIRST_ROW, SUMMARY_SHEET
+from remanxl.workbook.reader import read_workbook
+from remanxl.workbook.xlsxpatch import sheet_parts
+from spec_vectors import t1_input, t2_input, t3_input, t4_input, t5_input, vector
+from workbook_fixtures import busy_workbook, parts, vector_workbook
+
+TOL = 1e-4
+
+
+def summary_values(path):
+    """{symbol: (value, numerator, denominator)} from the Summary sheet, read with openpyxl."""
+    ws = load_workbook(path, data_only=True)[SUMMARY_SHEET]
+    out = {}
+    for k in range(len(SYMBOLS)):
+        row = SUMMARY_FIRST_ROW + k
+        sym = ws.cell(row, SUMMARY_COL["symbol"] + 1).value
+        out[sym] = tuple(ws.cell(row, SUMMARY_COL[c] + 1).value for c in ("value", "numerator", "denominator"))
+    return out
+
+
+VECTOR_CASES = {
+    "T1": (t1_input(), {"SE": vector("T1")["expected"]["SE"]}),
+    "T1-equal": (t1_input(True), {"SE": vector("T1")["variant_equal_value"]["expected"]["SE"]}),
+    "T2": (t2_input(), {"RGHG": vector("T2")["expected"]["RGHG"]}),
+    "T3": (t3_input(), {"RAP": vector("T3")["expected"]["RAP"]}),
+    "T3-mass": (t3_input("mass"), {"RAP": vector("T3")["expected"]["RAP_mass_basis"]}),
+    "T4": (t4_input(), {"SW": vector("T4")["expected"]["SW"], "REF": vector("T4")["expected"]["REF_volume"],
+                        "RSW": vector("T4")["expected"]["RSW"], "SM": vector("T4")["expected"]["SM"]}),
+    "T4-pe": (t4_input("pollution_equivalent"), {"REF": vector("T4")["expected"]["REF_pollution_equivalent"]}),
+    "T5": (t5_input(), {"RR": vector("T5")["expected"]["RR_mass"], "RRP": vector("T5")["expected"]["RRP_mass"],
+                        "RUP": vector("T5")["expected"]["RUP_mass"], "RND": vector("T5")["expected"]["RND_count"],
+                        "RNR": vector("T5")["expected"]["RNR_mass"], "RDH": vector("T5")["expected"]["RDH_mass"]}),
+    "T5-count": (t5_input(basis_rrp="count", rnd_exclude_consumables=True),
+                 {"RRP": vector("T5")["expected"]["RRP_count"],
+                  "RND": vector("T5")["expected"]["RND_count_excluding_consumables"]}),
+}
+
+
+@pytest.mark.parametrize("case", list(VECTOR_CASES))
+def test_vectors_through_the_workbook(tmp_path, case, capsys):
+    inp, expected = VECTOR_CASES[case]
+    path = vector_workbook(tmp_path / f"{case}.xlsx", inp)
+    assert main(["evaluate", str(path)]) == 0
+    capsys.readouterr()
+    got = summary_values(path)
+    for symbol, value in expected.items():
+        assert got[symbol][0] == pytest.approx(value, abs=TOL), symbol
+    assert main(["evaluate", str(path), "--format", "json", "--dry-run"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    for symbol, value in expected.items():
+        assert out["indicators"][symbol]["value"] == pytest.approx(value, abs=TOL)
+
+
+def test_reader_recovers_the_typed_rows(tmp_path):
+    inp = t5_input()
+    data = read_workbook(vector_workbook(tmp_path / "t5.xlsx", inp)).inputs
+    assert len(data.tables["parts"]) == len(inp["parts"])
+    first = data.tables["parts"][0]
+    assert first["name"] == "Cylinder block" and first["quantity"] == 1 and first["fate"] == "remanufactured"
+    assert data.settings["functional_unit_quantity"] == 1
+
+
+def test_template_is_the_committed_one(tmp_path):
+    from remanxl.workbook.template import build_template
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    build_template(tmp_path / "t.xlsx")
+    assert parts(tmp_path / "t.xlsx") == parts(root / "templates" / "remanxl_template.xlsx")
+    from remanxl import load_example
+
+    build_template(tmp_path / "e.xlsx", load_example())
+    assert parts(tmp_path / "e.xlsx") == parts(root / "templates" / "remanxl_example.xlsx")
+
+
+def test_template_structure_read_back_with_openpyxl():
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[1] / "templates" / "remanxl_template.xlsx"
+    wb = load_workbook(path)
+    assert wb.sheetnames[:2] == ["Guide 说明", "Settings 设置"]
+    assert SUMMARY_SHEET in wb.sheetnames and "Factors 系数" in wb.sheetnames
+    energy = wb["Energy 能源"]
+    assert "Energy" in energy.tables
+    assert energy.freeze_panes == "A5"
+    assert energy.protection.sheet and not energy.protection.password
+    assert energy["A5"].protection.locked is False  # input cell
+    assert energy["J5"].protection.locked is True  # computed cell (kgce per unit)
+    assert energy["J5"].value.startswith("=IF(")
+    assert any("reman,original" in (dv.formula1 or "") for dv in energy.data_validations.dataValidation)
+    styles = {s if isinstance(s, str) else s.name for s in wb.named_styles}
+    assert {"rx input", "rx computed", "rx percent"} <= styles
+    summary = wb[SUMMARY_SHEET]
+    assert summary.protection.sheet
+    assert len(summary._charts) == 1
+    assert summary.cell(SUMMARY_FIRST_ROW, SUMMARY_COL["value"] + 1).number_format == "0.00%"
+    assert "rx_functional_unit_quantity" in wb.defined_names
+
+
+@pytest.mark.parametrize("macro", [False, True], ids=["xlsx", "xlsm"])
+def test_recompute_changes_only_the_summary(tmp_path, macro):
+    path = busy_workbook(tmp_path / ("busy.xlsm" if macro else "busy.xlsx"), t4_input(), macro)
+    before = parts(path)
+    outcome = evaluate_workbook(path)
+    assert outcome.ok, outcome.problems
+    after = parts(path)
+    with zipfile.ZipFile(path) as zf:
+        summary_part = sheet_parts(zf)[SUMMARY_SHEET][0]
+    assert set(before) == set(after)
+    changed = [p for p in before if before[p] != after[p]]
+    assert changed == [summary_part]
+    assert summary_values(path)["SW"][0] == pytest.approx(vector("T4")["expected"]["SW"], abs=TOL)
+    if macro:
+        assert after["xl/vbaProject.bin"] == before["xl/vbaProject.bin"]
+    # a second recompute touches the summary only, again
+    evaluate_workbook(path)
+    again = parts(path)
+    assert [p for p in again if again[p] != after[p]] in ([], [summary_part])
+
+
+def test_bad_input_leaves_the_file_byte_identical(tmp_path, capsys):
+    inp = t4_input()
+    inp["water"][0]["unit"] = "kWh"
+    inp["water"][1]["quantity"] = -3
+    path = vector_workbook(tmp_path / "bad.xlsx", inp)
+    before = path.read_bytes()
+    assert main(["evaluate", str(path)]) == 1
+    err = capsys.readouterr().err
+    assert path.read_bytes() == before
+    assert "sheet 'Water 水', row 5, column E (Unit 单位)" in err and "energy unit" in err
+    assert "sheet 'Water 水', row 6, column D (Quantity 数量)" in err and "≥ 0" in err
+    assert "nothing was written" in err
+
+
+def test_output_option_leaves_the_input_alone(tmp_path):
+    path = vector_workbook(tmp_path / "in.xlsx", t4_input())
+    before = path.read_bytes()
+    assert main(["evaluate", str(path), "-o", str(tmp_path / "out.xlsx")]) == 0
+    assert path.read_bytes() == before
+    assert summary_values(tmp_path / "out.xlsx")["SW"][0] == pytest.approx(vector("T4")["expected"]["SW"], abs=TOL)
+
+
+def test_settings_error_points_at_the_settings_cell(tmp_path, capsys):
+    inp = t4_input()
+    inp["settings"]["gwp_set"] = "AR9"
+    path = vector_workbook(tmp_path / "s.xlsx", inp)
+    assert main(["evaluate", str(path)]) == 1
+    err = capsys.readouterr().err
+    assert "sheet 'Settings 设置', row" in err and "column C (gwp_set)" in err
+
+
+def test_batch_over_a_folder_with_a_broken_workbook(tmp_path, capsys):
+    folder = tmp_path / "plant"
+    folder.mkdir()
+    vector_workbook(folder / "a.xlsx", t4_input())
+    vector_workbook(folder / "b.xlsx", t5_input())
+    bad = t4_input()
+    bad["water"][0]["unit"] = "kWh"
+    vector_workbook(folder / "c_bad_input.xlsx", bad)
+    (folder / "d_not_a_workbook.xlsx").write_text("hello")
+    assert main(["evaluate", str(folder), "--no-progress"]) == 1
+    err = capsys.readouterr().err
+    assert "2 of 4 workbook(s) evaluated" in err
+    assert "c_bad_input.xlsx" in err and "d_not_a_workbook.xlsx" in err and "not a zip" in err
+    import csv
+
+    with open(folder / "remanxl_rollup.csv", encoding="utf-8-sig") as fh:
+        rows = {r["file"]: r for r in csv.DictReader(fh)}
+    assert float(rows["a.xlsx"]["SW"]) == pytest.approx(vector("T4")["expected"]["SW"], abs=TOL)
+    assert rows["c_bad_input.xlsx"]["status"] == "error" and "Unit" in rows["c_bad_input.xlsx"]["errors"]
+    wb = load_workbook(folder / "remanxl_rollup.xlsx")
+    assert wb.active.max_row == 5
+
+
+def test_bundled_example_is_the_default(capsys):
+    assert main(["evaluate"]) == 0
+    out = capsys.readouterr().out
+    assert "Bundled example workbook" in out and "RNR" in out
+
+
+def test_template_command(tmp_path, capsys):
+    assert main(["template", str(tmp_path / "t.xlsx")]) == 0
+    assert main(["template", str(tmp_path / "t.xlsx")]) == 1  # never overwrites without --force
+    assert "exists" in capsys.readouterr().err
+    shutil.copy(tmp_path / "t.xlsx", tmp_path / "u.xlsx")
+    outcome = evaluate_workbook(tmp_path / "u.xlsx")
+    assert outcome.ok and outcome.evaluation["SE"].value is None
