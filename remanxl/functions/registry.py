@@ -9,6 +9,7 @@ generated from it.
 """
 from __future__ import annotations
 
+import inspect
 from dataclasses import dataclass
 from typing import Callable
 
@@ -72,7 +73,29 @@ def register(name: str, args: list[Arg], help_en: str, help_zh: str, example: st
         for text in (entry.help, *(a.help for a in entry.args)):
             if len(text) > MACRO_OPTIONS_LIMIT:
                 raise ValueError(f"{name}: help text over {MACRO_OPTIONS_LIMIT} characters: {text[:60]}…")
+        _align_signature(func, entry.args)
         REGISTRY[name] = entry
         return func
 
     return deco
+
+
+def _align_signature(func, args: tuple[Arg, ...]) -> None:
+    """Make ``inspect.signature(func)`` name the registry's arguments.
+
+    xlwings reads argument names from the signature to match its ``@xw.arg``
+    decorators and to write the VBA wrapper; a body written as ``(x, y)`` must
+    present itself as ``(cwr, cwm)``.
+    """
+    current = inspect.signature(func)
+    if [p.name for p in current.parameters.values()] == [a.name for a in args]:
+        return
+    params = []
+    for a in args:
+        if a.varargs:
+            params.append(inspect.Parameter(a.name, inspect.Parameter.VAR_POSITIONAL))
+        elif a.optional:
+            params.append(inspect.Parameter(a.name, inspect.Parameter.POSITIONAL_OR_KEYWORD, default=None))
+        else:
+            params.append(inspect.Parameter(a.name, inspect.Parameter.POSITIONAL_OR_KEYWORD))
+    func.__signature__ = inspect.Signature(params)

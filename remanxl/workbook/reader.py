@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import python_calamine as pc
 from openpyxl.utils import get_column_letter
 
 from remanxl.method.errors import InputError, Problem
@@ -156,28 +155,12 @@ def read_tables(tables: dict[str, tuple[str, int, int, list, list[list]]]) -> Wo
 
 
 def read_workbook(path: str | Path) -> WorkbookData:
-    """Read and structurally check a filled workbook (file on disk)."""
+    """Read and structurally check a filled workbook file."""
+    from remanxl.workbook.io import read_blocks
+
     path = Path(path)
     check_workbook(path)
-    try:
-        wb = pc.CalamineWorkbook.from_path(str(path), load_tables=True)
-    except Exception as exc:  # calamine raises its own error types for damaged files
-        raise WorkbookReadError([Located(path.name, None, None, None, f"cannot read the workbook: {exc}")]) from None
-    wanted = {s.excel_table.casefold(): s.excel_table for s in INPUT_SHEETS}
-    wanted |= {SETTINGS_TABLE.casefold(): SETTINGS_TABLE}
-    wanted |= {v.casefold(): v for v in FACTOR_TABLES.values()}
-    blocks = {}
-    try:
-        for name in wb.table_names:
-            canonical = wanted.get(name.casefold())
-            if canonical is None:
-                continue
-            t = wb.get_table_by_name(name)
-            start_row, start_col = t.start
-            blocks[canonical] = (t.sheet, start_row, start_col, list(t.columns), t.to_python())
-    finally:
-        wb.close()
-    data = read_tables(blocks)
+    data = read_tables(read_blocks(path))
     data.inputs.source = path.name
     return data
 
