@@ -1,0 +1,106 @@
+"""What the ribbon buttons run (``RunPython "import remanxl.excel.macros as m; m.recompute_workbook()"``).
+
+Each function acts on the workbook that was active when the button was
+pressed (``xlwings.Book.caller()``) and reports back with a message box.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+TITLE = "remanxl"
+
+
+def _caller():
+    import xlwings as xw
+
+    return xw.Book.caller()
+
+
+def _alert(book, text: str) -> None:
+    try:
+        book.app.alert(text, title=TITLE)
+    except Exception:  # noqa: BLE001 - an alert that cannot show must not hide the result
+        print(text)
+
+
+def _summary_text(outcome) -> str:
+    from remanxl.method.indicators import SYMBOLS
+
+    ev = outcome.evaluation
+    lines = [f"{s}: {ev[s].value * 100:.2f} %" if ev[s].value is not None else f"{s}: n/a" for s in SYMBOLS]
+    head = "Evaluation valid 评价有效" if ev.valid else "INVALID 评价无效: " + "; ".join(ev.invalid_reasons)
+    return head + "\n\n" + "\n".join(lines)
+
+
+def _problem_text(outcome) -> str:
+    shown = "\n".join(f"- {p}" for p in outcome.problems[:12])
+    more = f"\n… and {len(outcome.problems) - 12} more" if len(outcome.problems) > 12 else ""
+    return (f"{len(outcome.problems)} problem(s); nothing was computed. See the Validation 校验 sheet.\n"
+            f"{len(outcome.problems)} 处问题,未计算。详见“校验”工作表。\n\n{shown}{more}")
+
+
+def recompute_workbook(book=None):
+    """Validate, compute and rewrite the Summary sheet of the active workbook."""
+    from remanxl.excel.xlwings_book import XlwingsWorkbook
+    from remanxl.workbook.engine import recompute
+
+    book = book or _caller()
+    outcome = recompute(XlwingsWorkbook(book))
+    _alert(book, ("Summary updated 汇总已更新.\n" + _summary_text(outcome)) if outcome.ok else _problem_text(outcome))
+    return outcome
+
+
+def validate_workbook(book=None):
+    """Check the inputs and compute, without writing the summary."""
+    from remanxl.excel.xlwings_book import XlwingsWorkbook
+    from remanxl.workbook.engine import recompute
+
+    book = book or _caller()
+    outcome = recompute(XlwingsWorkbook(book), write=False)
+    _alert(book, "Inputs are valid 输入有效.\n" + _summary_text(outcome) if outcome.ok else _problem_text(outcome))
+    return outcome
+
+
+def new_from_template(folder: str | Path | None = None):
+    """Write a fresh template into Documents/remanxl and open it."""
+    import datetime as dt
+
+    import xlwings as xw
+
+    from remanxl.workbook.template import build_template
+
+    folder = Path(folder) if folder else Path.home() / "Documents" / "remanxl"
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    path = build_template(folder / f"remanxl_evaluation_{stamp}.xlsx")
+    return xw.Book(str(path))
+
+
+def open_guide(book=None):
+    """Show the Guide sheet of the active workbook, or open a fresh template at its guide."""
+    from remanxl.workbook.layout import GUIDE_SHEET
+
+    book = book or _caller()
+    if GUIDE_SHEET in [s.name for s in book.sheets]:
+        book.sheets[GUIDE_SHEET].activate()
+        return book
+    new = new_from_template()
+    new.sheets[GUIDE_SHEET].activate()
+    return new
+
+
+def about(book=None):
+    """Versions and a diagnostics summary."""
+    import io
+
+    from remanxl import METHOD_VERSION, __version__
+
+    book = book or _caller()
+    report = io.StringIO()
+    try:
+        from remanxl.excel.doctor import run_doctor
+
+        run_doctor(out=report)
+    except Exception as exc:  # noqa: BLE001 - About must always answer
+        report.write(f"diagnostics unavailable: {exc}")
+    _alert(book, f"remanxl {__version__}\n{METHOD_VERSION}\n\n{report.getvalue()[:1500]}")
+    return report.getvalue()

@@ -1,0 +1,101 @@
+"""The open Excel workbook as the engine's workbook interface (through xlwings).
+
+Each table is read with one bulk ``.value`` call and the summary is written as
+one block (values and formulas together), because every xlwings call crosses
+to Excel and per-cell traffic is what makes add-ins slow.  On a validation
+problem nothing is written to the user's sheets: the problems go to a
+Validation sheet remanxl owns, and the first bad cell is selected.
+"""
+from __future__ import annotations
+
+from remanxl.workbook.layout import (FACTOR_TABLES, INPUT_SHEETS, SETTINGS_TABLE, SUMMARY_COL, SUMMARY_FIRST_ROW,
+                                     SUMMARY_SHEET, VALIDATION_SHEET)
+from remanxl.workbook.reader import Located
+from remanxl.workbook.summary import SummaryModel
+
+WANTED = {n.casefold(): n for n in [s.excel_table for s in INPUT_SHEETS] + [SETTINGS_TABLE]
+          + list(FACTOR_TABLES.values())}
+
+_FORMATS = {"rx percent": "0.00%", "rx number": "#,##0.00##", "rx computed number": "#,##0.00####"}
+
+
+def _unprotect(sheet) -> None:
+    """Lift the template's password-less protection (Windows COM or macOS AppleScript object model)."""
+    for call in (lambda: sheet.api.Unprotect(), lambda: sheet.api.unprotect()):
+        try:
+            call()
+            return
+        except Exception:  # noqa: BLE001 - the other platform's spelling, or not protected
+            continue
+
+
+def _protect(sheet) -> None:
+    for call in (lambda: sheet.api.Protect(), lambda: sheet.api.protect()):
+        try:
+            call()
+            return
+        except Exception:  # noqa: BLE001
+            continue
+
+
+class XlwingsWorkbook:
+    """An ``xlwings.Book`` seen through the engine's workbook interface."""
+
+    def __init__(self, book):
+        self.book = book
+        self.name = book.name
+
+    def read_blocks(self) -> dict:
+        blocks = {}
+        for sheet in self.book.sheets:
+            for table in sheet.tables:
+                canonical = WANTED.get(table.name.casefold())
+                if canonical is None:
+                    continue
+                rng = table.range
+                values = rng.options(ndim=2).value  # one bulk read: header row + data
+                headers = ["" if h is None else h for h in values[0]]
+                rows = [["" if v is None else v for v in r] for r in values[1:]]
+                # the block's second field is the header's 1-based row number (= 0-based first data row)
+                blocks[canonical] = (sheet.name, rng.row, rng.column - 1, headers, rows)
+        return blocks
+
+    def _sheet(self, name: str, create: bool):
+        names = [s.name for s in self.book.sheets]
+        if name in names:
+            return self.book.sheets[name]
+        if not create:
+            return None
+        return self.book.sheets.add(name, after=self.book.sheets[len(names) - 1])
+
+    def write_summary(self, model: SummaryModel) -> None:
+        sheet = self._sheet(SUMMARY_SHEET, create=True)
+        _unprotect(sheet)
+        sheet.used_range.clear_contents()
+        grid = model.grid()
+        sheet.range((1, 1)).resize(len(grid), len(grid[0])).formula = grid  # one block: values and formulas
+        first, last = SUMMARY_FIRST_ROW, SUMMARY_FIRST_ROW + 13
+        for key in ("value", "live"):
+            col = SUMMARY_COL[key] + 1
+            sheet.range((first, col), (last, col)).number_format = _FORMATS["rx percent"]
+        _protect(sheet)
+
+    def show_problems(self, problems: list[Located]) -> None:
+        sheet = self._sheet(VALIDATION_SHEET, create=True)
+        sheet.used_range.clear_contents()
+        block = [["Sheet 工作表", "Cell 单元格", "Column 列", "Problem 问题"]]
+        block += [[p.sheet, p.cell or "", p.column or "", p.message] for p in problems]
+        sheet.range((1, 1)).resize(len(block), 4).value = block
+        first = next((p for p in problems if p.cell), None)
+        if first is not None:
+            target = self._sheet(first.sheet, create=False)
+            if target is not None:
+                target.activate()
+                target.range(first.cell).select()
+                return
+        sheet.activate()
+
+    def clear_problems(self) -> None:
+        sheet = self._sheet(VALIDATION_SHEET, create=False)
+        if sheet is not None:
+            sheet.delete()
