@@ -1,0 +1,169 @@
+"""remanxl doctor on temporary home folders laid out for Windows and macOS."""
+from __future__ import annotations
+
+import importlib.util
+import io
+import sys
+from pathlib import Path
+
+import pytest
+
+from remanxl.excel import XLWINGS_VERSION, doctor
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def load_installer():
+    spec = importlib.util.spec_from_file_location("remanxl_install", ROOT / "install.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up there
+    spec.loader.exec_module(module)
+    return module
+
+
+def report(home: Path, os_name: str, addin: Path | None = None) -> tuple[int, str]:
+    out = io.StringIO()
+    status = doctor.run_doctor(out=out, home=home, os_name=os_name, addin_path=addin)
+    return status, out.getvalue()
+
+
+def statuses(home: Path, os_name: str, addin: Path | None = None) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    for check in doctor.collect_checks(home=home, os_name=os_name, addin_path=addin):
+        found.setdefault(check.key, []).append(check.status)
+    return found
+
+
+@pytest.fixture
+def addin(tmp_path: Path) -> Path:
+    """A stand-in for the packaged remanxl.xlam (built elsewhere)."""
+    path = tmp_path / "standin.xlam"
+    path.write_bytes(b"stand-in add-in")
+    return path
+
+
+def lay_out(home: Path, os_name: str, addin: Path, config: str | None = None) -> dict[str, Path]:
+    """Put what install.py writes into ``home``, with this interpreter as Excel's."""
+    paths = doctor.user_paths(os_name, home)
+    key = "INTERPRETER_WIN" if os_name == "windows" else "INTERPRETER_MAC"
+    if config is None:
+        config = f'"{key}","{sys.executable}"\n"UDF MODULES","remanxl.udfs"\n'
+    paths["config_file"].parent.mkdir(parents=True, exist_ok=True)
+    paths["config_file"].write_text(config, encoding="utf-8")
+    paths["startup_dir"].mkdir(parents=True)
+    (paths["startup_dir"] / "remanxl.xlam").write_bytes(addin.read_bytes())
+    if paths["applescript_dir"]:
+        paths["applescript_dir"].mkdir(parents=True)
+        (paths["applescript_dir"] / f"xlwings-{XLWINGS_VERSION}.applescript").write_text("script")
+    return paths
+
+
+@pytest.mark.parametrize("os_name", ["windows", "macos"])
+def test_empty_home_fails_with_fixes(tmp_path, addin, os_name) -> None:
+    status, text = report(tmp_path, os_name, addin)
+    assert status == 1
+    assert "[FAIL] Settings file" in text and "missing" in text
+    assert "[FAIL] Excel add-in: not in Excel's startup folder" in text
+    assert text.count("Fix:") >= 2
+    assert "python install.py" in text
+    if os_name == "windows":
+        assert f"Could not load xlwings64-{XLWINGS_VERSION}.dll" in text
+        assert "Could not activate Python COM server" in text  # the known-errors list
+    else:
+        assert "[FAIL] AppleScript for RunPython" in text
+        assert "xlwings runpython install" in text
+
+
+@pytest.mark.parametrize("os_name", ["windows", "macos"])
+def test_correct_layout_passes_config_and_addin_checks(tmp_path, addin, os_name) -> None:
+    lay_out(tmp_path, os_name, addin)
+    found = statuses(tmp_path, os_name, addin)
+    for key in ("python", "xlwings", "udfs", "config", "interpreter", "udf-modules", "addin"):
+        assert found[key] == ["ok"], (key, found)
+    if os_name == "macos":
+        assert found["applescript"] == ["ok"]
+        assert report(tmp_path, os_name, addin)[0] == 0
+
+
+def test_blank_and_malformed_lines_are_reported(tmp_path, addin) -> None:
+    lay_out(tmp_path, "windows", addin,
+            config=f'"INTERPRETER_WIN","{sys.executable}"\n\nUDF MODULES=remanxl.udfs\n')
+    status, text = report(tmp_path, "windows", addin)
+    assert status == 1
+    assert "blank line(s) at line 2" in text and "#1584" in text
+    assert 'line 3 is not of the form "KEY","VALUE"' in text
+    assert "[FAIL] UDF MODULES" in text
+
+
+def test_wrong_interpreter_path(tmp_path, addin) -> None:
+    lay_out(tmp_path, "windows", addin,
+            config=f'"INTERPRETER_WIN","{tmp_path / "gone" / "pythonw.exe"}"\n"UDF MODULES","remanxl.udfs"\n')
+    status, text = report(tmp_path, "windows", addin)
+    assert status == 1
+    assert "does not exist" in text and '"Could not find Interpreter!"' in text
+
+
+def test_store_interpreter_in_config(tmp_path, addin) -> None:
+    store = tmp_path / "WindowsApps" / "PythonSoftwareFoundation.Python.3.11_qbz5n2kfra8p0" / "python.exe"
+    store.parent.mkdir(parents=True)
+    store.write_text("not really python")
+    lay_out(tmp_path, "windows", addin, config=f'"INTERPRETER_WIN","{store}"\n"UDF MODULES","remanxl.udfs"\n')
+    status, text = report(tmp_path, "windows", addin)
+    assert status == 1 and "is a Microsoft Store Python" in text and "python.org" in text
+
+
+def test_changed_addin_is_reported(tmp_path, addin) -> None:
+    paths = lay_out(tmp_path, "windows", addin)
+    (paths["startup_dir"] / "remanxl.xlam").write_bytes(b"an older add-in")
+    found = statuses(tmp_path, "windows", addin)
+    assert found["addin"] == ["fail"]
+
+
+def test_packaged_addin_missing_is_reported(tmp_path) -> None:
+    checks = doctor.check_addin(tmp_path, tmp_path / "remanxl.xlam")
+    assert checks[0].status == "fail" and "build-addin" in checks[0].fix
+
+
+def test_dll_next_to_the_venv(tmp_path) -> None:
+    venv = tmp_path / "venv"
+    (venv / "Scripts").mkdir(parents=True)
+    pythonw = venv / "Scripts" / "pythonw.exe"
+    (venv / "xlwings64-0.0.1.dll").write_bytes(b"")
+    [check] = doctor.check_dll(pythonw)
+    assert check.status == "fail" and "another xlwings version" in check.detail
+    (venv / f"xlwings64-{XLWINGS_VERSION}.dll").write_bytes(b"")
+    assert doctor.check_dll(pythonw)[0].status == "ok"
+
+
+def test_xlwings_version_mismatch(monkeypatch) -> None:
+    monkeypatch.setattr(doctor.metadata, "version", lambda name: "0.30.0")
+    [check] = doctor.check_xlwings()
+    assert check.status == "fail"
+    assert f"xlwings=={XLWINGS_VERSION}" in check.fix and "xlwings64" in check.symptom
+
+
+def test_store_python_running_the_doctor(monkeypatch) -> None:
+    fake = r"C:\Users\li\AppData\Local\Microsoft\WindowsApps\PythonSoftwareFoundation.Python.3.11_q\python.exe"
+    monkeypatch.setattr(doctor.sys, "executable", fake)
+    [check] = doctor.check_store("windows")
+    assert check.status == "fail" and "Could not activate Python COM server" in check.symptom
+
+
+def test_linux_says_excel_is_not_available(tmp_path) -> None:
+    status, text = report(tmp_path, "linux")
+    assert status == 0
+    assert "Excel is not available on Linux" in text
+    assert "Settings file" not in text
+
+
+@pytest.mark.parametrize("os_name", ["windows", "macos"])
+def test_paths_agree_with_installer(tmp_path, os_name) -> None:
+    installer = load_installer()
+    if os_name == "macos":  # an existing non-localized folder is reused by both
+        (tmp_path / "Library/Group Containers/UBF8T346G9.Office/User Content/Startup").mkdir(parents=True)
+    layout = installer.make_layout(os_name, tmp_path)
+    paths = doctor.user_paths(os_name, tmp_path)
+    assert paths["config_file"] == layout.config_file
+    assert paths["startup_dir"] == layout.startup_dir
+    assert paths["applescript_dir"] == layout.applescript_dir
+    assert installer.config_entries(os_name, Path("x"))[1] == ("UDF MODULES", doctor.UDF_MODULE)
