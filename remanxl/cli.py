@@ -174,6 +174,30 @@ def cmd_factors(args) -> int:
     return EXIT_OK
 
 
+def cmd_build_addin(args) -> int:
+    from remanxl.excel import ADDIN_PATH
+    from remanxl.excel.addin import build_addin, describe_addin
+
+    if args.check:
+        import tempfile
+
+        with tempfile.TemporaryDirectory() as tmp:
+            fresh = build_addin(Path(tmp) / "remanxl.xlam")
+            same = describe_addin(fresh) == describe_addin(ADDIN_PATH)
+        print("the packaged add-in matches a fresh build" if same else "the packaged add-in differs from a fresh "
+              "build: run `remanxl build-addin`")
+        return EXIT_OK if same else EXIT_INPUT
+    path = build_addin(Path(args.output) if args.output else ADDIN_PATH)
+    print(f"wrote {path}")
+    return EXIT_OK
+
+
+def cmd_doctor(args) -> int:
+    from remanxl.excel.doctor import run_doctor
+
+    return run_doctor(out=sys.stdout, home=Path(args.home) if args.home else None, os_name=args.os)
+
+
 def build_parser() -> argparse.ArgumentParser:
     from remanxl import METHOD_VERSION, __version__
 
@@ -206,6 +230,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--example", action="store_true", help="write the filled example (heavy-duty diesel engine)")
     p.add_argument("--force", action="store_true", help="replace an existing file")
     p.set_defaults(func=cmd_template)
+
+    p = sub.add_parser("build-addin", help="build the Excel add-in remanxl.xlam (runs on any OS)",
+                       description="Build remanxl.xlam from xlwings' add-in template: VBA wrappers for every "
+                                   "REMAN_* function, Function Wizard help and the ribbon. Default: the packaged copy.")
+    p.add_argument("-o", "--output", metavar="PATH", help="where to write the add-in")
+    p.add_argument("--check", action="store_true", help="only compare the packaged add-in with a fresh build")
+    p.set_defaults(func=cmd_build_addin)
+
+    p = sub.add_parser("doctor", help="check the Excel set-up and print the fix for each problem",
+                       description="Check interpreter, xlwings version against the add-in, config file and add-in "
+                                   "presence, and print the fix for each of xlwings' classic failures.")
+    p.add_argument("--home", metavar="DIR", help="check the set-up of another home folder (support)")
+    p.add_argument("--os", choices=("windows", "macos", "linux"), help="check another platform's layout")
+    p.set_defaults(func=cmd_doctor)
 
     p = sub.add_parser("factors", help="list the coefficient tables and their sources",
                        description="List the shipped coefficient tables with version and sources; "
