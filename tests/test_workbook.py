@@ -198,3 +198,28 @@ def test_template_command(tmp_path, capsys):
     shutil.copy(tmp_path / "t.xlsx", tmp_path / "u.xlsx")
     outcome = evaluate_workbook(tmp_path / "u.xlsx")
     assert outcome.ok and outcome.evaluation["SE"].value is None
+
+
+@pytest.mark.parametrize("when", ["while writing", "before replacing"])
+def test_an_interrupted_write_leaves_the_original_intact(tmp_path, monkeypatch, when):
+    import remanxl.workbook.xlsxpatch as xp
+
+    path = vector_workbook(tmp_path / "book.xlsx", t4_input())
+    before = path.read_bytes()
+    if when == "while writing":
+        calls = {"n": 0}
+        real = zipfile.ZipFile.writestr
+
+        def flaky(self, *args, **kwargs):
+            calls["n"] += 1
+            if calls["n"] == 5:
+                raise KeyboardInterrupt  # the user pressed Ctrl+C, or the machine went down
+            return real(self, *args, **kwargs)
+
+        monkeypatch.setattr(zipfile.ZipFile, "writestr", flaky)
+    else:
+        monkeypatch.setattr(xp.os, "replace", lambda *a: (_ for _ in ()).throw(KeyboardInterrupt()))
+    with pytest.raises(KeyboardInterrupt):
+        evaluate_workbook(path)
+    assert path.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir()] == ["book.xlsx"]  # no temporary file left behind
