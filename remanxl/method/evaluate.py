@@ -15,7 +15,7 @@ from remanxl.method import indicators as ind
 from remanxl.method.errors import InputError, Problem, RemanxlError, UndefinedRateError, excel_precision
 from remanxl.method.factors import FactorSet, UnknownKeyError, default_factors
 from remanxl.method.inputs import INVENTORY_TABLES, SIDES, EvaluationInput, Row, parse_tables
-from remanxl.method.inventory import Context, Total, energy_kgce, ghg_kgco2e, plain_sum, pollutants, provenance
+from remanxl.method.inventory import Context, Line, Total, energy_kgce, ghg_kgco2e, plain_sum, pollutants, provenance
 from remanxl.method.parts import mass_balance_gap, ratio_terms, sum_ledger
 from remanxl.method.settings import Settings
 
@@ -268,8 +268,6 @@ def evaluate(inp: EvaluationInput | dict, factors: FactorSet | None = None, now:
         raise InputError(problems)
 
     if settings.materials_include_ledger_new_parts and ledger.new.mass:
-        from remanxl.method.inventory import Line
-
         cm.lines.append(Line("parts", -1, "reman", "new parts (ledger)", ledger.new.mass, "kg", ledger.new.mass,
                              1.0, "kg/kg", 1.0, 1, ledger.new.mass))
 
@@ -289,8 +287,8 @@ def evaluate(inp: EvaluationInput | dict, factors: FactorSet | None = None, now:
                                   f"{grid}; GWP {s.gwp_set}; fuel factors {s.fuel_factor_method}",
                                   "the GHG sources table")
     if s.air_aggregation == "mass":
-        results["RAP"] = _comparison("RAP", air.mass.__class__(air.mass.name, "kg", [
-            li for li in air.mass.lines if li.key not in air.excluded]), "kg", "mass (kg)", "the air pollutants table")
+        counted = Total(air.mass.name, "kg", [li for li in air.mass.lines if li.key not in air.excluded])
+        results["RAP"] = _comparison("RAP", counted, "kg", "mass (kg)", "the air pollutants table")
     else:
         results["RAP"] = _comparison("RAP", air.equivalents, "PE", "pollution equivalents",
                                      "the air pollutants table")
@@ -303,9 +301,8 @@ def evaluate(inp: EvaluationInput | dict, factors: FactorSet | None = None, now:
                                      "wastewater in the water table")
     results["RSW"] = _comparison("RSW", es, "kg", "mass of solid waste generated (general + hazardous)",
                                  "the solid waste table")
-    for key in air.excluded:
-        if s.air_aggregation in ("pollution_equivalent", "mass") and key in {li.key for li in air.mass.lines}:
-            results["RAP"].warnings.append(f"{key} left out of the sum: {air.excluded[key]}; see its own rate")
+    for key, why in air.excluded.items():
+        results["RAP"].warnings.append(f"{key} left out of the sum: {why}; see its own rate")
     for key in wat.excluded:
         if s.effluent_basis == "pollution_equivalent":
             results["REF"].warnings.append(f"{key} left out of the sum: {wat.excluded[key]}")

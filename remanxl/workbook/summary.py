@@ -139,14 +139,13 @@ def _provenance(m, row, ev) -> int:
     p = ev.provenance
     share = p.get("share_estimated")
     rows = [["Original-side rows 原制造侧数据行", p.get("original_rows", 0)],
-            ["Estimated 估算", p.get("estimated_rows", 0)],
-            ["Share estimated 估算占比", share if share is not None else "n/a"]]
+            ["Estimated 估算", p.get("estimated_rows", 0)]]
     rows += [[f"  {k}", v] for k, v in sorted(p.get("by_provenance", {}).items())]
-    styles = ["rx text", "rx number"]
-    end = _table(m, row, "Provenance of original-side inputs 原制造侧数据来源", ["Item 项目", "Rows 行数"], rows, styles)
-    if share is not None:
-        m.put(row + 4, 1, _num(share), "rx percent")
-    return end
+    end = _table(m, row, "Provenance of original-side inputs 原制造侧数据来源", ["Item 项目", "Rows 行数"], rows,
+                 ["rx text", "rx number"])
+    m.put(end - 1, 0, "Share estimated 估算占比", "rx text")
+    m.put(end - 1, 1, _num(share) if share is not None else "n/a", "rx percent")
+    return end + 1
 
 
 def _rate(r, mm):

@@ -93,13 +93,16 @@ def _cell_xml(ref: str, value, style: int) -> str:
 
 def render_sheet_data(model: SummaryModel, styles: dict[str, int]) -> tuple[str, str, str, str]:
     """``(dimension, cols, sheetData, mergeCells)`` XML for the model."""
-    rows: dict[int, list] = {}
+    rows: dict[int, dict] = {}
     for c in model.cells:
-        rows.setdefault(c.row, []).append(c)
+        row = rows.setdefault(c.row, {})
+        if c.col in row:
+            raise ValueError(f"summary model writes cell {get_column_letter(c.col + 1)}{c.row} twice")
+        row[c.col] = c
     parts = []
     for r in sorted(rows):
         cells = "".join(_cell_xml(f"{get_column_letter(c.col + 1)}{r}", c.value, styles.get(c.style, 0))
-                        for c in sorted(rows[r], key=lambda c: c.col))
+                        for c in sorted(rows[r].values(), key=lambda c: c.col))
         parts.append(f'<row r="{r}">{cells}</row>')
     max_row = max(rows) if rows else 1
     max_col = max((c.col for c in model.cells), default=0) + 1
