@@ -110,8 +110,8 @@ def test_array_results(lo, tmp_path):
     ws.title = "S"
     for row in WATER:
         ws.append(row)
-    ws["F1"] = ArrayFormula("F1:O15", "=REMAN_EVALUATE(A1:D3)")  # exactly the header + 14 rows
-    ws["F20"] = ArrayFormula("F20:P36", "=REMAN_EVALUATE(A1:D3)")  # one column and two rows too many
+    ws["F1"] = ArrayFormula("F1:O16", "=REMAN_EVALUATE(A1:D3)")  # exactly the header + 14 rows + status
+    ws["F20"] = ArrayFormula("F20:P37", "=REMAN_EVALUATE(A1:D3)")  # one column and two rows too many
     ws["F40"] = "=REMAN_EVALUATE(A1:D3)"  # not an array formula: no spill in LibreOffice 7.4
     ws["A50"] = ArrayFormula("A50:A52", '=REMAN_TCE(B50:B52,"electricity","kWh","",TRUE)')
     for i, q in enumerate((1000, 2000, 3000)):
@@ -120,14 +120,14 @@ def test_array_results(lo, tmp_path):
     c = lo.recalculate(tmp_path / "array.xlsx")["S"]
 
     expected = REGISTRY["REMAN_EVALUATE"].func([list(row) for row in WATER])
-    assert len(expected) == 15 and len(expected[0]) == 10
+    assert len(expected) == 16 and len(expected[0]) == 10
     for r, row in enumerate(expected):
         for k, want in enumerate(row):
             got = c[f"{'FGHIJKLMNO'[k]}{r + 1}"]
             assert close(got, want) if isinstance(want, float) else got == want, (r, k, got, want)
     sw_row = next(r for r in range(1, 16) if c[f"F{r}"] == "SW")
     assert close(c[f"I{sw_row}"], 0.815384615384615)
-    assert c["P20"] == "#N/A" and c["F36"] == "#N/A"  # cells beyond the result, as in Excel
+    assert c["P20"] == "#N/A" and c["F37"] == "#N/A"  # cells beyond the result, as in Excel
     assert c["F40"] == expected[0][0] and "G40" not in c
     assert [c["A50"], c["A51"], c["A52"]] == pytest.approx([122.9, 245.8, 368.7], rel=1e-12)
 
@@ -149,7 +149,7 @@ def test_xlsxwriter_dynamic_array_formula(lo, tmp_path):
 
 
 def test_varargs_take_several_blocks(lo, tmp_path):
-    """REMAN_EVALUATE(*tables): each block with its own header row, up to 16 of them."""
+    """REMAN_EVALUATE(*tables): each block with its own header row, up to 24 of them."""
     cells = {}
     for r, row in enumerate([WATER[0], WATER[1], [], WATER[0], WATER[2]], start=1):
         cells.update({f"{'ABCD'[k]}{r}": v for k, v in enumerate(row)})

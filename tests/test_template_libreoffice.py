@@ -144,3 +144,24 @@ def test_fuel_factors_derived_natively_equal_the_cores(recalculated):
     for value in core:
         if value != 1.0:  # the shielding gas has no parameters to derive from
             assert any(math.isclose(value, d, rel_tol=REL) for d in derived), value
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_live_sheet_reman_evaluate_over_the_whole_workbook(recalculated, case):
+    """The Live sheet's =REMAN_EVALUATE(…[[#All]] of every table) equals the core, factors and settings read
+    from the sheets."""
+    from remanxl.workbook.layout import LIVE_ANCHOR_ROW, LIVE_SHEET
+
+    ev, cells = recalculated[case]
+    live = cells[LIVE_SHEET]
+    assert live[f"A{LIVE_ANCHOR_ROW}"] == "Symbol 符号"
+    for k, (symbol, r) in enumerate(ev.indicators.items(), start=1):
+        row = LIVE_ANCHOR_ROW + k
+        assert live[f"A{row}"] == symbol
+        if r.value is None:
+            assert str(live[f"D{row}"]).startswith("#DIV/0!"), (symbol, live[f"D{row}"])
+        else:
+            assert close(live[f"D{row}"], r.value), (symbol, live[f"D{row}"], r.value)
+            assert close(live[f"E{row}"], r.numerator) and close(live[f"F{row}"], r.denominator)
+    status = live[f"B{LIVE_ANCHOR_ROW + 15}"]
+    assert status.startswith("Valid") if ev.valid else status.startswith("INVALID")

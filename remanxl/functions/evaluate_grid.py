@@ -23,10 +23,15 @@ def _grid(block) -> list[list]:
 
 
 def _settings_block(grid) -> dict | None:
+    """A settings range: first header "Setting", and a header starting "Value" (the template's Settings table)."""
     head = [str(h).strip().casefold() if h is not None else "" for h in grid[0]]
-    if len(head) >= 2 and head[0].startswith("setting") and "value" in head[1]:
-        return {str(r[0]).strip(): (r[1] if len(r) > 1 else None) for r in grid[1:] if r and r[0] not in (None, "")}
-    return None
+    if not head or not head[0].startswith("setting"):
+        return None
+    value = next((i for i, h in enumerate(head) if h.startswith("value")), None)
+    if value is None:
+        return None
+    return {str(r[0]).strip(): (r[value] if len(r) > value else None)
+            for r in grid[1:] if r and r[0] not in (None, "")}
 
 
 def _factor_block(grid) -> tuple[str, list[dict]] | None:
@@ -71,8 +76,9 @@ def indicator_table(ev: Evaluation) -> list[list]:
         rows.append([symbol, info.name_en, info.name_zh, value, r.numerator if r.numerator is not None else "",
                      r.denominator if r.denominator is not None else "", r.unit, r.basis, r.status,
                      "; ".join(r.warnings)])
-    if not ev.valid:
-        rows.append(["INVALID", "; ".join(ev.invalid_reasons), "", "", "", "", "", "", "", ""])
+    # A fixed 16 rows, so a worksheet can hold the result in a fixed array range.
+    status = "Valid 有效" if ev.valid else "INVALID 无效: " + "; ".join(ev.invalid_reasons)
+    rows.append(["Status 状态", status, "", "", "", "", "", "", "", "; ".join(ev.warnings)])
     return rows
 
 

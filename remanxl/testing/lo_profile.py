@@ -22,7 +22,7 @@ from xml.sax.saxutils import escape
 from remanxl.testing import proc
 
 #: Basic has no ParamArray for Calc: a varargs function gets this many Optional parameters.
-VARARGS = 16
+VARARGS = 24
 
 FORWARD_SCRIPT = "remanxl_forward.py"
 

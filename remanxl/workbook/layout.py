@@ -41,6 +41,8 @@ SETTINGS_SHEET = "Settings 设置"
 FACTORS_SHEET = "Factors 系数"
 SUMMARY_SHEET = "Summary 汇总"
 VALIDATION_SHEET = "Validation 校验"
+LIVE_SHEET = "Live 实时"
+LIVE_ANCHOR_ROW = 5  # REMAN_EVALUATE's 16 x 10 array starts at A5
 
 SETTINGS_TABLE = "Settings"
 SETTINGS_HEADERS = ("Setting", "Label 名称", "Value 值", "Options 可选值", "Help 说明")

@@ -28,7 +28,8 @@ from remanxl.method.inputs import CHOICES, TABLES, EvaluationInput
 from remanxl.method.settings import SETTINGS
 from remanxl.workbook import formulas
 from remanxl.workbook.layout import (COMPUTED, DERIVED_SETTINGS, FACTOR_COMPUTED, FACTOR_SPARE_ROWS, FACTOR_TABLES,
-                                     FACTORS_SHEET, GUIDE_SHEET, HEADER_ROW, INPUT_SHEETS, SETTINGS_HEADERS,
+                                     FACTORS_SHEET, GUIDE_SHEET, HEADER_ROW, INPUT_SHEETS, LIVE_ANCHOR_ROW,
+                                     LIVE_SHEET, SETTINGS_HEADERS,
                                      SETTINGS_SHEET, SETTINGS_TABLE, STYLE_NAMES, SUMMARY_COL, SUMMARY_FIRST_ROW,
                                      SUMMARY_HEADER_ROW, SUMMARY_SHEET, setting_name)
 from remanxl.workbook.styles import named_styles
@@ -292,6 +293,34 @@ def _summary_shell(wb):
     return ws
 
 
+def live_formula() -> str:
+    """``REMAN_EVALUATE`` over every table of the workbook, as the Live sheet holds it."""
+    tables = [s.excel_table for s in INPUT_SHEETS] + [SETTINGS_TABLE] + list(FACTOR_TABLES.values())
+    return "REMAN_EVALUATE(" + ",".join(f"{t}[[#All]]" for t in tables) + ")"  # [[#All]]: LibreOffice reads only this spelling
+
+
+def _live(wb):
+    """REMAN_EVALUATE over the whole workbook: the add-in recomputes it on every change."""
+    from openpyxl.worksheet.formula import ArrayFormula
+
+    ws = wb.create_sheet(LIVE_SHEET)
+    ws.cell(1, 1, "Live evaluation 实时评价 — =REMAN_EVALUATE(…) over every table of this workbook").style = "rx title"
+    ws.cell(2, 1, "Needs the remanxl add-in (Windows Excel); without it this block shows #NAME?. The Summary sheet "
+                  "holds the same figures as values. 需加载 remanxl 加载项;否则显示 #NAME?,汇总表中为数值结果。"
+            ).style = "rx note"
+    ref = f"A{LIVE_ANCHOR_ROW}:J{LIVE_ANCHOR_ROW + 15}"
+    ws[f"A{LIVE_ANCHOR_ROW}"] = ArrayFormula(ref, "=" + live_formula())
+    for row in ws[ref]:
+        for cell in row:
+            cell.style = "rx text"
+    for col in ("D", "E", "F"):
+        for r in range(LIVE_ANCHOR_ROW + 1, LIVE_ANCHOR_ROW + 15):
+            ws[f"{col}{r}"].number_format = "0.00%" if col == "D" else "#,##0.00##"
+    for col, width in zip("ABCDEFGHIJ", (10, 34, 18, 11, 14, 14, 9, 34, 12, 60)):
+        ws.column_dimensions[col].width = width
+    _protect(ws)
+
+
 def build_template(path: str | Path, inp: EvaluationInput | None = None) -> Path:
     """Write the template (or, with ``inp``, the template filled with that evaluation) to ``path``."""
     from remanxl.workbook.io import write_summary
@@ -308,6 +337,7 @@ def build_template(path: str | Path, inp: EvaluationInput | None = None) -> Path
         _input_sheet(wb, sheet, inp)
     _factors(wb, inp)
     _summary_shell(wb)
+    _live(wb)
     wb.active = 1
     wb.properties.creator = "remanxl"
     wb.properties.created = wb.properties.modified = BUILD_TIME
