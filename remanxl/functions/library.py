@@ -387,9 +387,9 @@ def REMAN_VERSION():
           [Arg("tables", "input tables with their header row (e.g. Energy[#All]), the settings range and any "
                          "edited factor tables, in any order", "含表头的输入表、设置区域及系数表,顺序不限",
                takes_range=True, varargs=True)],
-          "The 14-row indicator table (symbol, name, value, numerator, denominator, unit, basis, status, "
-          "warnings) as a spilled array.", "14 项指标结果表(溢出数组)。",
-          "=REMAN_EVALUATE(Energy[#All], Parts[#All], Settings!A4:B40)", returns="array")
+          "The indicator table as a 16 x 10 array: header, 14 indicators (symbol, name, value, numerator, "
+          "denominator, unit, basis, status, warnings), status row.", "指标结果表(16 行 x 10 列数组)。",
+          "=REMAN_EVALUATE(Energy[#All], Water[#All], Parts[#All], Settings[#All])", returns="array")
 @_cell
 def REMAN_EVALUATE(*tables):
     from remanxl.functions.evaluate_grid import evaluate_grids, indicator_table
