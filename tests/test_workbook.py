@@ -223,3 +223,16 @@ def test_an_interrupted_write_leaves_the_original_intact(tmp_path, monkeypatch, 
         evaluate_workbook(path)
     assert path.read_bytes() == before
     assert [p.name for p in tmp_path.iterdir()] == ["book.xlsx"]  # no temporary file left behind
+
+
+def test_an_undefined_rate_is_an_error_cell_never_zero(tmp_path):
+    inp = {"water": [{"side": "reman", "stream": "fresh_water", "quantity": 5, "unit": "m3"},
+                     {"side": "original", "stream": "fresh_water", "quantity": 0, "unit": "m3"}]}
+    path = vector_workbook(tmp_path / "zero.xlsx", inp)
+    assert evaluate_workbook(path).ok
+    got = summary_values(path)
+    assert got["SW"][0] == "#DIV/0!"  # original side 0
+    assert got["SE"][0] == "#N/A"  # no energy rows at all
+    ws = load_workbook(path)[SUMMARY_SHEET]
+    reason = ws.cell(SUMMARY_FIRST_ROW + 2, SUMMARY_COL["warnings"] + 1).value
+    assert "undefined" in reason

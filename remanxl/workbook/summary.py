@@ -25,6 +25,14 @@ class Formula:
     cached: object = None
 
 
+@dataclass(frozen=True)
+class CellError:
+    """An Excel error value (``#N/A``, ``#DIV/0!``): what an undefined rate shows, so that no chart or
+    formula can take it for 0 %."""
+
+    code: str
+
+
 @dataclass
 class Cell:
     row: int  # 1-based
@@ -48,7 +56,9 @@ class SummaryModel:
         cols = max(c.col for c in self.cells) + 1
         block = [[None] * cols for _ in range(rows)]
         for c in self.cells:
-            block[c.row - 1][c.col] = ("=" + c.value.text) if isinstance(c.value, Formula) else c.value
+            v = c.value
+            # typed into a cell, "=…" is a formula and "#N/A" the error value
+            block[c.row - 1][c.col] = "=" + v.text if isinstance(v, Formula) else v.code if isinstance(v, CellError) else v
         return block
 
 
@@ -84,7 +94,7 @@ def build_summary(ev: Evaluation) -> SummaryModel:
         m.put(row, c["symbol"], info.symbol, "rx group")
         m.put(row, c["name_en"], info.name_en)
         m.put(row, c["name_zh"], info.name_zh)
-        m.put(row, c["value"], _num(r.value) if r.value is not None else "n/a", "rx percent")
+        m.put(row, c["value"], _num(r.value) if r.value is not None else _undefined(r), "rx percent")
         m.put(row, c["numerator"], _num(r.numerator), "rx number")
         m.put(row, c["denominator"], _num(r.denominator), "rx number")
         m.put(row, c["unit"], r.unit)
@@ -109,6 +119,10 @@ def build_summary(ev: Evaluation) -> SummaryModel:
     row = _settings(m, row, ev)
     _factors(m, row, ev)
     return m
+
+
+def _undefined(r) -> CellError:
+    return CellError("#DIV/0!" if r.denominator == 0 else "#N/A")
 
 
 def _col_letter(index: int) -> str:

@@ -22,7 +22,7 @@ from defusedxml import ElementTree as SafeET
 from openpyxl.utils import get_column_letter
 
 from remanxl.workbook.safety import check_workbook
-from remanxl.workbook.summary import Formula, SummaryModel
+from remanxl.workbook.summary import CellError, Formula, SummaryModel
 
 NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -80,6 +80,8 @@ def _cell_xml(ref: str, value, style: int) -> str:
         if isinstance(v, str) and v.startswith("#"):
             return f'<c r="{ref}"{s} t="str">{f}<v>{escape(v)}</v></c>'
         return f'<c r="{ref}"{s} t="str">{f}<v>{escape("" if v is None else str(v))}</v></c>'
+    if isinstance(value, CellError):
+        return f'<c r="{ref}"{s} t="e"><v>{escape(value.code)}</v></c>'
     if value is None or value == "":
         return f'<c r="{ref}"{s}/>' if style else ""
     if isinstance(value, bool):
