@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 EXIT_OK, EXIT_INPUT, EXIT_INVALID, EXIT_USAGE = 0, 1, 3, 2
+ROLLUP_STEM = "remanxl_rollup"
 
 
 def _print_table(ev, out) -> None:
@@ -23,7 +24,8 @@ def _print_table(ev, out) -> None:
             group = info.group
             out.write(f"{GROUPS[group][0]} {GROUPS[group][1]}\n")
         value = f"{r.value * 100:9.2f} %" if r.value is not None else "        n/a"
-        num = "" if r.numerator is None else f"{r.numerator:.6g} / {r.denominator:.6g} {r.unit}"
+        num = ("" if r.numerator is None or r.denominator is None
+               else f"{r.numerator:.6g} / {r.denominator:.6g} {r.unit}")
         out.write(f"  {symbol:<5} {info.name_en[:44]:<44} {value}  {num}  [{r.status}]\n")
         if r.value is None and r.reason:
             out.write(f"        {r.reason}\n")
@@ -97,6 +99,24 @@ def _evaluate_example(fmt: str) -> int:
         return _evaluate_book(path, None, fmt, write=False)
 
 
+def _output_problem(src: Path, output) -> str | None:
+    """Why the evaluated workbook cannot be written where asked, before any work is done."""
+    import os
+
+    dst = Path(output) if output else src
+    if output:
+        if dst.is_dir():
+            return f"-o {dst}: a folder; give a file name such as {dst / src.name}"
+        if not dst.parent.is_dir():
+            return f"-o {dst}: the folder {dst.parent} does not exist"
+        if dst.suffix.lower() != src.suffix.lower():
+            return (f"-o {dst}: keep the suffix {src.suffix} of {src.name} ({'a macro workbook must stay .xlsm' if src.suffix.lower() == '.xlsm' else 'Excel checks the suffix against the content'})")
+    target = dst if dst.exists() else dst.parent
+    if not os.access(target, os.W_OK):
+        return f"{dst}: not writable (read-only file or folder); use -o OUT{src.suffix}"
+    return None
+
+
 def cmd_evaluate(args) -> int:
     from remanxl.workbook.batch import WORKBOOK_SUFFIXES, collect, run_batch, write_rollup
 
@@ -112,19 +132,24 @@ def cmd_evaluate(args) -> int:
         if path.suffix.lower() == ".json":
             return _evaluate_json(path, args.format)
         if path.suffix.lower() in WORKBOOK_SUFFIXES:
+            problem = _output_problem(path, args.output) if not args.dry_run else None
+            if problem:
+                sys.stderr.write(f"remanxl: {problem}\n")
+                return EXIT_USAGE
             return _evaluate_book(path, args.output, args.format, not args.dry_run)
         sys.stderr.write(f"remanxl: {path}: expected an .xlsx/.xlsm workbook or a .json evaluation file\n")
         return EXIT_INPUT
     if args.output:
         sys.stderr.write("remanxl: -o/--output takes one workbook; for several, each is updated in place\n")
         return EXIT_USAGE
-    books = collect(paths)
+    books = [b for b in collect(paths) if not b.name.startswith(ROLLUP_STEM)]  # not our own roll-up
     if not books:
         sys.stderr.write("remanxl: no .xlsx/.xlsm workbooks found\n")
         return EXIT_INPUT
     rows = run_batch(books, write=not args.dry_run, jobs=args.jobs, progress=not args.no_progress)
-    base = Path(args.rollup) if args.rollup else (paths[0] if paths[0].is_dir() else Path.cwd()) / "remanxl_rollup"
-    write_rollup(rows, base.with_suffix(".csv"), base.with_suffix(".xlsx"))
+    base = Path(args.rollup) if args.rollup else (paths[0] if paths[0].is_dir() else Path.cwd()) / ROLLUP_STEM
+    if not args.dry_run:
+        write_rollup(rows, base.with_suffix(".csv"), base.with_suffix(".xlsx"))
     if args.format == "json":
         from remanxl.workbook.batch import ROLLUP_HEADERS, rollup_rows
 
@@ -132,8 +157,9 @@ def cmd_evaluate(args) -> int:
         sys.stdout.write("\n")
     good = [r for r in rows if r.ok]
     bad = [r for r in rows if not r.ok]
-    sys.stderr.write(f"remanxl: {len(good)} of {len(rows)} workbook(s) evaluated; roll-up: "
-                     f"{base.with_suffix('.csv')} and {base.with_suffix('.xlsx')}\n")
+    where = "nothing written (--dry-run)" if args.dry_run else (
+        f"roll-up: {base.with_suffix('.csv')} and {base.with_suffix('.xlsx')}")
+    sys.stderr.write(f"remanxl: {len(good)} of {len(rows)} workbook(s) evaluated; {where}\n")
     for r in bad:
         sys.stderr.write(f"  FAILED {r.path}:\n" + "".join(f"    - {e}\n" for e in r.errors or []))
     return EXIT_OK if not bad else EXIT_INPUT
@@ -157,6 +183,9 @@ def cmd_factors(args) -> int:
     from remanxl.method.factors import default_factors
 
     f = default_factors()
+    if args.table and args.table not in f.tables:
+        sys.stderr.write(f"remanxl: no factor table {args.table!r}; tables: {', '.join(f.tables)}\n")
+        return EXIT_INPUT
     names = [args.table] if args.table else list(f.tables)
     for name in names:
         t = f[name]

@@ -184,7 +184,7 @@ def test_recompute_reads_each_table_once_and_writes_one_block(t4_book):
     expected = evaluate(t4_input())
     for k, symbol in enumerate(SYMBOLS):
         row = block[SUMMARY_FIRST_ROW - 1 + k]
-        assert row[SUMMARY_COL["symbol"]] == symbol
+        assert row[SUMMARY_COL["symbol"]] == "'" + symbol  # text written with Excel's text prefix
         value = expected[symbol].value
         assert row[SUMMARY_COL["value"]] == (pytest.approx(value, rel=1e-12) if value is not None else "#N/A")
     assert block[SUMMARY_FIRST_ROW - 1][SUMMARY_COL["native_num"]].startswith("=SUMIFS(")
@@ -200,7 +200,7 @@ def test_validation_error_writes_nothing_to_input_sheets_and_selects_the_bad_cel
     writes = book.log.of("write")
     assert [w[1] for w in writes] == [VALIDATION_SHEET]
     report = writes[0][4]
-    assert report[1][:3] == ["Parts 零件清单", "E8", "Fate 处置方式"]
+    assert report[1][:3] == ["Parts 零件清单", "E8", "Fate 处置方式"]  # written with .value: taken as is
     assert "expected one of reused, remanufactured, replaced" in report[1][3]
     assert ("activate", "Parts 零件清单") in book.log
     assert ("select", "Parts 零件清单", 8, 5) in book.log

@@ -62,8 +62,9 @@ class XlwingsWorkbook:
 
     def _sheet(self, name: str, create: bool):
         names = [s.name for s in self.book.sheets]
-        if name in names:
-            return self.book.sheets[name]
+        for existing in names:  # Excel's sheet names are case-insensitive
+            if existing.casefold() == name.casefold():
+                return self.book.sheets[existing]
         if not create:
             return None
         return self.book.sheets.add(name, after=self.book.sheets[len(names) - 1])
@@ -73,6 +74,11 @@ class XlwingsWorkbook:
         _unprotect(sheet)
         sheet.used_range.clear_contents()
         grid = model.grid()
+        # Excel parses what is written through .formula as if typed: a leading apostrophe keeps a text
+        # ("2026-01", "-3 % vs 2024", "=x") as text; formulas and error values ("#N/A") are meant to parse.
+        texts = {(c.row - 1, c.col) for c in model.cells if isinstance(c.value, str)}
+        for r, c in texts:
+            grid[r][c] = "'" + grid[r][c]
         sheet.range((1, 1)).resize(len(grid), len(grid[0])).formula = grid  # one block: values and formulas
         first, last = SUMMARY_FIRST_ROW, SUMMARY_FIRST_ROW + 13
         for key in ("value", "live"):

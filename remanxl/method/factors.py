@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
-from remanxl.method.errors import RemanxlError
+from remanxl.method.errors import InputError, Problem, RemanxlError
 from remanxl.method.units import UnitTable
 
 
@@ -153,9 +153,16 @@ class FactorSet:
         return {name: t.version for name, t in self.tables.items()}
 
     def with_rows(self, table: str, rows: list[dict], origin: str | None = None) -> FactorSet:
-        """A copy in which ``rows`` replace (same key) or extend the rows of ``table``."""
+        """A copy in which ``rows`` replace (same key) or extend the rows of ``table``.
+
+        Raises :class:`~remanxl.method.errors.InputError` naming every row and column whose value is
+        not a usable coefficient (text, zero or negative where a positive number is needed).
+        """
         import copy
 
+        problems = check_rows(self[table], rows)
+        if problems:
+            raise InputError(problems)
         tables = dict(self.tables)
         t = copy.copy(self[table])
         t.rows = dict(t.rows)
@@ -164,6 +171,7 @@ class FactorSet:
             existing = t.resolve(key) if key in t else key
             merged = dict(t.rows.get(existing, {c: None for c in t.columns}))
             merged.update({c: (_number(v) if c != t.key else key) for c, v in r.items() if c in t.columns})
+            merged.pop("_row", None)
             for c in ("source", "note", "name_zh", "name_en", "unit", "region", "scope", "kind", "medium"):
                 if c in r and r[c] is not None:
                     merged[c] = str(r[c]).strip()
@@ -171,6 +179,42 @@ class FactorSet:
         t.reindex()
         tables[table] = t
         return FactorSet(tables, origin or self.origin)
+
+
+#: Columns that must hold a positive number in every row that gives them (a coefficient of 0 would
+#: divide by zero or silently drop a source).
+POSITIVE = {"kgce_per_unit", "kgco2_per_unit", "kgco2_per_kwh", "kg_per_equivalent", "to_base", "amount",
+            "ncv", "carbon_content_tc_per_tj", "oxidation_rate"}
+#: Columns that may be left blank (a gas without a GWP in an old set, a fuel without NCV parameters).
+OPTIONAL = {"ncv", "carbon_content_tc_per_tj", "oxidation_rate", "ncv_unit", "SAR", "AR4", "AR5", "AR6",
+            "kgco2_per_unit"}
+NUMERIC = POSITIVE | {"SAR", "AR4", "AR5", "AR6", "year"}
+
+
+def check_rows(table: FactorTable, rows: list[dict]) -> list[Problem]:
+    """Every unusable value in user-supplied rows of ``table`` (``Problem.table`` = ``factors:<table>``)."""
+    where = f"factors:{table.name}"
+    problems = []
+    for i, r in enumerate(rows):
+        index = r.get("_row", i) if isinstance(r.get("_row", i), int) else i
+        if not str(r.get(table.key) or "").strip():
+            problems.append(Problem(where, index, table.key, "a row needs a key"))
+            continue
+        for column in (c for c in table.columns if c in NUMERIC and c in r):
+            v = _number(r[column])
+            if v is None:
+                if column in OPTIONAL or column == "year":
+                    continue
+                problems.append(Problem(where, index, column, "a number is required"))
+            elif isinstance(v, str):
+                problems.append(Problem(where, index, column, f"expected a number, got text {v!r}"))
+            elif v != v or v in (float("inf"), float("-inf")):
+                problems.append(Problem(where, index, column, "expected a finite number"))
+            elif column in POSITIVE and not v > 0:
+                problems.append(Problem(where, index, column, f"expected a number > 0, got {v:g}"))
+            elif column in NUMERIC and v < 0:
+                problems.append(Problem(where, index, column, f"expected a number ≥ 0, got {v:g}"))
+    return problems
 
 
 @lru_cache(maxsize=1)

@@ -13,6 +13,7 @@ and the validation below are all generated from it.
 from __future__ import annotations
 
 import dataclasses
+import math
 from dataclasses import dataclass, fields
 
 from remanxl.method.errors import InputError, Problem
@@ -183,14 +184,14 @@ class Settings:
 
     def check(self, table: str = "settings") -> None:
         problems = []
-        if not self.functional_unit_quantity > 0:
+        if not (math.isfinite(self.functional_unit_quantity) and self.functional_unit_quantity > 0):
             problems.append(Problem(table, None, "functional_unit_quantity",
                                     f"expected a number > 0, got {self.functional_unit_quantity!r}"))
         for name in ("reman_data_quantity", "original_data_quantity", "product_mass_kg",
                      "electricity_equal_value_kgce_per_kwh", "grid_factor_kgco2_per_kwh"):
             v = getattr(self, name)
-            if v is not None and not v > 0:
-                problems.append(Problem(table, None, name, f"expected a number > 0 or blank, got {v!r}"))
+            if v is not None and not (math.isfinite(v) and v > 0):
+                problems.append(Problem(table, None, name, f"expected a finite number > 0 or blank, got {v!r}"))
         if self.electricity_basis == "equal" and self.electricity_equal_value_kgce_per_kwh is None:
             problems.append(Problem(table, None, "electricity_equal_value_kgce_per_kwh",
                                     "the equal-value electricity basis (等价值) needs the coal rate of thermal "
@@ -224,9 +225,12 @@ def coerce_setting(spec: SettingSpec, raw):
         if isinstance(raw, bool):
             raise ValueError(f"expected a number, got {raw!r}")
         try:
-            return float(raw)
+            value = float(raw)
         except (TypeError, ValueError):
             raise ValueError(f"expected a number, got {raw!r}") from None
+        if not math.isfinite(value):
+            raise ValueError(f"expected a finite number, got {raw!r}")
+        return value
     if spec.kind == "bool":
         if isinstance(raw, bool):
             return raw

@@ -31,8 +31,12 @@ def _a(word: str) -> str:
     return f"an {word}" if word[:1] in "aeiou" else f"a {word}"
 
 
+def _norm(symbol) -> str:
+    return str(symbol).strip().translate(_FOLD)
+
+
 def _fold(symbol: str) -> str:
-    return str(symbol).translate(_FOLD).casefold()
+    return _norm(symbol).casefold()
 
 
 class UnitTable:
@@ -40,18 +44,33 @@ class UnitTable:
 
     def __init__(self, rows):
         self._units: dict[str, Unit] = {}
+        self._folded: dict[str, list[Unit]] = {}
         for r in rows:
             unit = Unit(r["unit"], r["dimension"], float(r["to_base"]), r["base"])
-            self._units[_fold(unit.symbol)] = unit
+            self._units[_norm(unit.symbol)] = unit
+            self._folded.setdefault(_fold(unit.symbol), []).append(unit)
+
+    def lookup(self, symbol) -> Unit | None:
+        """The unit named ``symbol``: exact spelling, or a one-case spelling (kwh, KG, M3) of a single unit.
+
+        Mixed-case variants are not guessed: ``Mg`` (megagram) is not ``mg``, ``mWh`` is not ``MWh``.
+        """
+        text = _norm(symbol)
+        if text in self._units:
+            return self._units[text]
+        candidates = self._folded.get(text.casefold(), [])
+        if len(candidates) == 1 and (text == text.lower() or text == text.upper()):
+            return candidates[0]
+        return None
 
     def get(self, symbol: str) -> Unit:
-        try:
-            return self._units[_fold(symbol)]
-        except KeyError:
-            raise UnitError(f"unknown unit {symbol!r}; known units: {', '.join(self.symbols())}") from None
+        unit = self.lookup(symbol)
+        if unit is None:
+            raise UnitError(f"unknown unit {symbol!r}; known units: {', '.join(self.symbols())}")
+        return unit
 
     def __contains__(self, symbol) -> bool:
-        return isinstance(symbol, str) and _fold(symbol) in self._units
+        return isinstance(symbol, str) and self.lookup(symbol) is not None
 
     def symbols(self, dimension: str | None = None) -> list[str]:
         return [u.symbol for u in self._units.values() if dimension in (None, u.dimension)]

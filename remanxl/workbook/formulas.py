@@ -162,9 +162,14 @@ def native_terms(symbol: str, settings) -> tuple[str, str] | None:
         c = col("parts", count_col) if count_col != "quantity" else qty
         if not_consumable:
             flag = f"({col('parts', 'consumable')}<>TRUE)"
-            return (f"SUMPRODUCT({c},{mass},--{flag})*{n}" if basis == "mass"
+            expr = (f"SUMPRODUCT({c},{mass},--{flag})*{n}" if basis == "mass"
                     else f"SUMPRODUCT({c},--{flag})*{n}")
-        return f"SUMPRODUCT({c},{mass})*{n}" if basis == "mass" else f"SUM({c})*{n}"
+        else:
+            expr = f"SUMPRODUCT({c},{mass})*{n}" if basis == "mass" else f"SUM({c})*{n}"
+        if count_col in ("intact_count", "washable_count", "cleaned_count"):
+            # an optional ledger column left blank everywhere: not available (the core says so), never 0 %
+            expr = f"IF(COUNT({c})=0,NA(),{expr})"
+        return expr
 
     st = settings
     if symbol == "RUP":
