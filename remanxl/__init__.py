@@ -16,15 +16,36 @@ __version__ = "0.1.0"
 #: compared knowing whether the method behind them was the same.
 METHOD_VERSION = "GB/T 41350-2022, remanxl method 1"
 
-from remanxl.method import indicators  # noqa: E402
-from remanxl.method.errors import InputError, Problem, RemanxlError, UndefinedRateError  # noqa: E402
-from remanxl.method.evaluate import Evaluation, evaluate  # noqa: E402
-from remanxl.method.factors import FactorSet, default_factors  # noqa: E402
-from remanxl.method.inputs import EvaluationInput, load_example  # noqa: E402
-from remanxl.method.settings import Settings  # noqa: E402
+#: Public names and the modules that define them.  They are imported on first use
+#: (PEP 562), so ``remanxl evaluate`` can start reading a workbook before the
+#: method core has finished loading, and ``import remanxl`` stays cheap.
+_LAZY = {
+    "indicators": "remanxl.method.indicators",  # the module itself
+    "InputError": "remanxl.method.errors", "Problem": "remanxl.method.errors",
+    "RemanxlError": "remanxl.method.errors", "UndefinedRateError": "remanxl.method.errors",
+    "Evaluation": "remanxl.method.evaluate", "evaluate": "remanxl.method.evaluate",
+    "FactorSet": "remanxl.method.factors", "default_factors": "remanxl.method.factors",
+    "EvaluationInput": "remanxl.method.inputs", "load_example": "remanxl.method.inputs",
+    "Settings": "remanxl.method.settings",
+}
 
 __all__ = [
     "__version__", "METHOD_VERSION", "indicators", "evaluate", "Evaluation", "EvaluationInput",
     "FactorSet", "default_factors", "Settings", "InputError", "Problem", "RemanxlError",
     "UndefinedRateError", "load_example",
 ]
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        import importlib
+
+        module = importlib.import_module(_LAZY[name])
+        value = module if name == "indicators" else getattr(module, name)
+        globals()[name] = value  # later look-ups are plain attribute reads
+        return value
+    raise AttributeError(f"module 'remanxl' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

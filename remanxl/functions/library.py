@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import functools
 import math
+from itertools import chain
+from operator import mul, truediv
 
 from remanxl.method import indicators as ind
 from remanxl.method.errors import InputError, RemanxlError, UndefinedRateError, excel_precision
@@ -43,6 +45,8 @@ def _bad(name: str, message: str) -> _CellError:
 
 def _flat(value) -> list:
     if isinstance(value, (list, tuple)):
+        if value and set(map(type, value)) == {list}:  # a 2-D range, as xlwings passes one
+            return list(chain.from_iterable(value))
         out = []
         for v in value:
             if isinstance(v, (list, tuple)):
@@ -77,10 +81,28 @@ def _sum(value, name: str) -> float:
     if type(value) is float:  # the common scalar case, kept fast
         if value >= 0 and value != math.inf:
             return value
-    values = [x for x in (_one_number(v, name) for v in _flat(value)) if x is not None]
+    flat = _flat(value)
+    numbers = _valid_floats(flat)
+    if numbers:  # a range of plain numbers, summed without a call per cell
+        return math.fsum(numbers)
+    values = [x for x in (_one_number(v, name) for v in flat) if x is not None]
     if not values:
         raise _bad(name, "expected a number, got an empty cell")
     return math.fsum(values)
+
+
+def _valid_floats(cells: list) -> list | None:
+    """``cells`` less empty ones, if every other cell is a finite float ≥ 0; else None (check cell by cell)."""
+    kinds = set(map(type, cells))
+    if kinds == {float}:
+        numbers = cells
+    elif kinds == {float, type(None)}:
+        numbers = [v for v in cells if v is not None]
+    else:
+        return None
+    if min(numbers) >= 0 and all(map(math.isfinite, numbers)):  # min() may miss a NaN; isfinite does not
+        return numbers
+    return None
 
 
 def _text(value, name: str, optional: bool = False):
@@ -98,6 +120,19 @@ def _text(value, name: str, optional: bool = False):
     return str(value).strip()
 
 
+def _precise_rows(rows: list) -> list:
+    """:func:`excel_precision` of every value of a returned array.
+
+    A spilled column of floats (the usual large result) is converted in one pass of C-level
+    calls: ``float(f"{x:.15g}")`` is what excel_precision does to a float.
+    """
+    if rows and set(map(len, rows)) == {1}:
+        column = [row[0] for row in rows]
+        if set(map(type, column)) == {float}:
+            return [[x] for x in map(float, map("{:.15g}".format, column))]
+    return [[excel_precision(v) for v in row] for row in rows]
+
+
 def _cell(func):
     """Turn every failure of a function body into the short error text Excel shows."""
 
@@ -107,7 +142,7 @@ def _cell(func):
             if type(result) is float:
                 return excel_precision(result)
             if isinstance(result, list):
-                return [[excel_precision(v) for v in row] for row in result]
+                return _precise_rows(result)
             return result
         except _CellError as exc:
             return str(exc)
@@ -232,6 +267,35 @@ def _pairs(values, keys, units, names):
     return out
 
 
+def _terms(values, keys, units, names, factor_for, divide: bool = False) -> list[float]:
+    """Each row's quantity times (or divided by) ``factor_for(key, unit)``, rows paired as :func:`_pairs` does.
+
+    The factor is worked out once per (key, unit), in the order the rows first use it.  A range
+    of plain numbers and keys is done with C-level maps; anything else (empty or faulty cells)
+    goes row by row through :func:`_pairs`, which names the first bad cell.
+    """
+    op = truediv if divide else mul
+    v, k, u = _flat(values), _flat(keys), _flat(units)
+    n = max(len(v), len(k), len(u))
+    if (len(v) == n and _valid_floats(v) is v and set(map(type, k)) == {str} and set(map(type, u)) <= {str, type(None)}
+            and len(k) in (1, n) and len(u) in (1, n)):
+        stripped = {x: x.strip() for x in set(k)}
+        if "" not in stripped.values():
+            ks = list(map(stripped.__getitem__, k)) if len(k) == n else [stripped[k[0]]] * n
+            norm = {x: None if x in (None, "") else x.strip() for x in set(u)}
+            us = list(map(norm.__getitem__, u)) if len(u) == n else [norm[u[0]]] * n
+            factors = dict.fromkeys(zip(ks, us))  # in order of first use, as row by row
+            for key, unit in factors:
+                factors[key, unit] = factor_for(key, unit)
+            return list(map(op, v, map(factors.__getitem__, zip(ks, us))))
+    cache, terms = {}, []
+    for q, key, unit in _pairs(values, keys, units, names):
+        if (key, unit) not in cache:
+            cache[key, unit] = factor_for(key, unit)
+        terms.append(op(q, cache[key, unit]))
+    return terms
+
+
 def _result(terms: list[float], spill):
     if _truthy(spill):
         return [[t] for t in terms] if terms else [[0.0]]
@@ -269,15 +333,13 @@ def REMAN_TCE(quantity, energy_type, unit=None, electricity_basis=None, spill=Fa
             raise _bad("electricity_basis", "the equal-value basis needs the coal rate: give a number, e.g. 0.3007")
         if basis not in ("equivalent", "当量值"):
             raise _bad("electricity_basis", f"expected equivalent, equal or a number; got {electricity_basis!r}")
-    terms, cache = [], {}
-    for q, key, u in _pairs(quantity, energy_type, unit, ("quantity", "energy_type", "unit")):
-        if (key, u) not in cache:
-            k = table.resolve(key, "energy type")
-            factor_unit = table.rows[k]["unit"]
-            coef = equal if (k == "electricity" and equal is not None) else table.value(k)
-            cache[key, u] = coef * (f.units.factor(u, factor_unit) if u else 1.0)
-        terms.append(q * cache[key, u])
-    return _result(terms, spill)
+    def factor_for(key, u):
+        k = table.resolve(key, "energy type")
+        factor_unit = table.rows[k]["unit"]
+        coef = equal if (k == "electricity" and equal is not None) else table.value(k)
+        return coef * (f.units.factor(u, factor_unit) if u else 1.0)
+
+    return _result(_terms(quantity, energy_type, unit, ("quantity", "energy_type", "unit"), factor_for), spill)
 
 
 @register("REMAN_CO2E",
@@ -313,23 +375,21 @@ def REMAN_CO2E(quantity, source, unit=None, gwp_set=None, grid_factor=None, spil
                                 what="grid factor")
     fuels, gwp = f["fuel_emission_factors"], f["gwp"]
     ctx = Context(f, Settings())
-    terms, cache = [], {}
-    for q, key, u in _pairs(quantity, source, unit, ("quantity", "source", "unit")):
-        if (key, u) not in cache:
-            if key.casefold() in ("electricity", "电力"):
-                per, factor_unit = grid, "kWh"
-            elif key in fuels:
-                row = fuels.row(key)
-                derived = derived_emission_factor(row, ctx)
-                per, factor_unit = (derived if derived is not None else fuels.value(key)), row["unit"]
-            elif key in gwp:
-                per, factor_unit = gwp.value(key, gwp_set), "kg"
-            else:
-                raise _bad("source", f"unknown GHG source {key!r}; expected electricity, a fuel key "
-                                     f"({', '.join(fuels.keys())}) or a gas of the gwp table")
-            cache[key, u] = per * (f.units.factor(u, factor_unit) if u else 1.0)
-        terms.append(q * cache[key, u])
-    return _result(terms, spill)
+    def factor_for(key, u):
+        if key.casefold() in ("electricity", "电力"):
+            per, factor_unit = grid, "kWh"
+        elif key in fuels:
+            row = fuels.row(key)
+            derived = derived_emission_factor(row, ctx)
+            per, factor_unit = (derived if derived is not None else fuels.value(key)), row["unit"]
+        elif key in gwp:
+            per, factor_unit = gwp.value(key, gwp_set), "kg"
+        else:
+            raise _bad("source", f"unknown GHG source {key!r}; expected electricity, a fuel key "
+                                 f"({', '.join(fuels.keys())}) or a gas of the gwp table")
+        return per * (f.units.factor(u, factor_unit) if u else 1.0)
+
+    return _result(_terms(quantity, source, unit, ("quantity", "source", "unit"), factor_for), spill)
 
 
 @register("REMAN_PEQ",
@@ -344,12 +404,13 @@ def REMAN_CO2E(quantity, source, unit=None, gwp_set=None, grid_factor=None, spil
 def REMAN_PEQ(mass_kg, pollutant, spill=False):
     f = default_factors()
     table, lumped = f["pollution_equivalents"], f["lumped_pollutants"]
-    terms = []
-    for q, key, _ in _pairs(mass_kg, pollutant, None, ("mass_kg", "pollutant", "unit")):
+    def equivalent_value(key, _unit):
         if key in lumped:
             raise _bad("pollutant", f"{key} has no pollution-equivalent value; report it by mass")
-        terms.append(q / table.value(key, what="pollutant"))
-    return _result(terms, spill)
+        return table.value(key, what="pollutant")
+
+    return _result(_terms(mass_kg, pollutant, None, ("mass_kg", "pollutant", "unit"), equivalent_value, divide=True),
+                   spill)
 
 
 @register("REMAN_FACTOR",

@@ -15,7 +15,8 @@ from remanxl.method import indicators as ind
 from remanxl.method.errors import InputError, Problem, RemanxlError, UndefinedRateError, excel_precision
 from remanxl.method.factors import FactorSet, UnknownKeyError, default_factors
 from remanxl.method.inputs import INVENTORY_TABLES, SIDES, EvaluationInput, Row, parse_tables
-from remanxl.method.inventory import Context, Line, Total, energy_kgce, ghg_kgco2e, plain_sum, pollutants, provenance
+from remanxl.method.inventory import (Context, Line, Total, energy_kgce, energy_on_basis, ghg_kgco2e, plain_sum,
+                                      pollutants, provenance)
 from remanxl.method.parts import mass_balance_gap, ratio_terms, sum_ledger
 from remanxl.method.settings import Settings
 
@@ -148,7 +149,7 @@ def _species_breakdown(p, ctx: Context, label: str) -> dict:
     masses, eqs = p.mass.by_key(), p.equivalents.by_key()
     out = {}
     for key, kg in masses.items():
-        present = {s: any(li.key == key and li.side == s for li in p.mass.lines) for s in SIDES}
+        present = {s: p.mass.has_key(key, s) for s in SIDES}
         if present["reman"] != present["original"]:
             side = "remanufacturing" if present["reman"] else "original"
             other = "original" if present["reman"] else "remanufacturing"
@@ -240,14 +241,13 @@ def evaluate(inp: EvaluationInput | dict, factors: FactorSet | None = None, now:
 
     # Rows with structural faults are left out of the sums; their problems are already listed.
     bad = {(p.table, p.row) for p in structural}
-    clean = {name: [r for r in rows if (name, r.index) not in bad] for name, rows in tables.items()}
+    clean = {name: [r for r in rows if (name, r.index) not in bad] for name, rows in tables.items()} if bad else tables
 
     ce = energy_kgce(clean["energy"], ctx)
     other_basis = "equal" if settings.electricity_basis == "equivalent" else "equivalent"
     ce_other = None
     if other_basis == "equivalent" or settings.electricity_equal_value_kgce_per_kwh is not None:
-        shadow = Context(factors, settings)  # same rows, faults already reported once
-        ce_other = energy_kgce(clean["energy"], shadow, other_basis)
+        ce_other = energy_on_basis(ce, ctx, other_basis)  # the same rows, electricity priced the other way
     eg = ghg_kgco2e(clean["ghg"], ctx)
     air = pollutants(clean["air"], ctx, "air")
     wat = pollutants(clean["water_pollutants"], ctx, "water")

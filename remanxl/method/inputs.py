@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Sequence
+from operator import itemgetter
 from dataclasses import dataclass, field
 from importlib import resources
 
@@ -212,6 +214,100 @@ class Row:
         return self.values.get(key)
 
 
+class ColumnTable(Sequence):
+    """An input table held column by column, as a workbook reader gets it; reads as a list of row dicts.
+
+    ``columns`` maps column keys to equally long lists of raw cells and ``rows`` holds each
+    row's ``_row`` (its 0-based position below the header row); a cell equal to ``empty`` (a
+    reader's blank, such as calamine's ``""``) is blank.  Iterating or indexing gives the same
+    dicts :func:`records` makes (blank cells as ``None``); :func:`parse_tables` reads the
+    columns directly, which spares a dict per row on a plant-scale ledger.
+    """
+
+    def __init__(self, columns: dict[str, list], rows: list[int], empty=None):
+        self.columns, self.rows, self.empty = columns, rows, empty
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self[k] for k in range(*i.indices(len(self)))]
+        empty = self.empty
+        rec = {key: (None if empty is not None and cells[i] == empty else cells[i])
+               for key, cells in self.columns.items()}
+        rec["_row"] = self.rows[i]
+        return rec
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, Sequence) and len(self) == len(other) and all(a == b for a, b in zip(self, other))
+
+    def __repr__(self) -> str:
+        return f"ColumnTable({len(self)} rows: {', '.join(self.columns)})"
+
+    @classmethod
+    def from_grid(cls, data: list, positions: dict[str, int], empty=None) -> ColumnTable:
+        """The rows of ``data`` (a list of row lists) as columns, blank rows dropped as :func:`records` does."""
+        width = max(positions.values(), default=-1) + 1
+        if data and min(map(len, data)) < width:  # ragged: pad, so every column has every row
+            data = [list(r) + [None] * (width - len(r)) for r in data]
+        grid = list(zip(*data)) if data else [()] * width
+        columns = {key: list(grid[i]) for key, i in positions.items()}
+        # A row is blank when every picked cell is: look closer only where the first cell is blank.
+        first = next(iter(columns.values()), [])
+        maybe = [k for k, v in enumerate(first)
+                 if v is None or v == empty or (not (type(v) is str and v.strip()) and _blank(v))]
+        blank = {k for k in maybe
+                 if all(cells[k] is None or cells[k] == empty or _blank(cells[k]) for cells in columns.values())}
+        rows = list(range(len(data)))
+        if blank:
+            keep = [k for k in rows if k not in blank]
+            n = len(keep)
+            if keep == rows[:n]:  # the usual case: the empty rows a table is pre-sized with, at its end
+                columns = {key: cells[:n] for key, cells in columns.items()}
+            else:
+                columns = {key: [cells[k] for k in keep] for key, cells in columns.items()}
+            rows = keep
+        return cls(columns, rows, empty)
+
+
+class Rows(Sequence):
+    """Parsed rows of one table: a sequence of :class:`Row`, also readable column by column.
+
+    The Row objects are made on first use; :meth:`column` gives a column of canonical values
+    without them, which is how the parts ledger is summed.
+    """
+
+    def __init__(self, table: str, indices: list[int], columns: dict[str, list], faulty: dict[int, set] | None = None):
+        self.table, self.indices, self._columns = table, indices, columns
+        self._faulty = faulty or {}  # position -> keys whose cell failed to parse (left out of values)
+        self._rows: list[Row] | None = None
+
+    def _materialise(self) -> list[Row]:
+        if self._rows is None:
+            keys = list(self._columns)
+            rows = [Row(self.table, index, dict(zip(keys, cells)))
+                    for index, cells in zip(self.indices, zip(*self._columns.values()))] if keys else []
+            for position, bad in self._faulty.items():
+                for key in bad:
+                    rows[position].values.pop(key, None)
+            self._rows = rows
+        return self._rows
+
+    def __len__(self) -> int:
+        return len(self.indices)
+
+    def __getitem__(self, i):
+        return self._materialise()[i]
+
+    def __iter__(self):
+        return iter(self._materialise())
+
+    def column(self, key: str) -> list:
+        """Canonical values of one column, aligned with the rows (``None`` where blank or faulty)."""
+        return self._columns.get(key) or [None] * len(self.indices)
+
+
 @dataclass
 class EvaluationInput:
     """Everything one evaluation needs, as plain data (loosely typed until :func:`parse`)."""
@@ -320,30 +416,127 @@ def parse_value(column: Column, raw):
     return text
 
 
-def parse_tables(inp: EvaluationInput) -> tuple[dict[str, list[Row]], list[Problem]]:
-    """Typed rows of every table, and every structural fault (types, choices, required cells)."""
-    parsed: dict[str, list[Row]] = {}
+class _Fault:
+    """A cell that failed to parse, carried through a column without raising."""
+
+    __slots__ = ("message",)
+
+    def __init__(self, message: str):
+        self.message = message
+
+
+def _parse_column(column: Column, raw: list) -> tuple[list, bool]:
+    """:func:`parse_value` over a whole column, and whether any cell failed (a :class:`_Fault` in its place).
+
+    A plant ledger has tens of thousands of rows but few distinct texts per
+    column, and its numbers arrive as floats: finite non-negative floats are
+    taken as they are, choice texts are parsed once each, and everything else
+    goes through :func:`parse_value`, so every cell gets exactly the same
+    value or fault as cell by cell.
+    """
+    faults: list[_Fault] = []
+
+    def slow(v):
+        try:
+            return parse_value(column, v)
+        except ValueError as exc:
+            fault = _Fault(str(exc))
+            faults.append(fault)
+            return fault
+
+    if column.kind == "number":
+        inf = math.inf
+        # ``0.0 <= v < inf`` is False for NaN, so NaN still goes through parse_value (blank).
+        values = [v if type(v) is float and 0.0 <= v < inf else None if v is None or v == "" else
+                  float(v) if type(v) is int and v >= 0 else slow(v) for v in raw]
+        return values, bool(faults)
+    if column.kind in ("text", "key", "unit"):
+        # A str cell parses to itself stripped (None when blank).
+        values = [(v.strip() or None) if type(v) is str else None if v is None else slow(v) for v in raw]
+        return values, bool(faults)
+    memo: dict[str, object] = {}
+
+    def text(v):
+        memo[v] = slow(v)
+        return memo[v]
+
+    if column.kind == "bool":
+        values = [v if type(v) is bool else None if v is None else (memo[v] if v in memo else text(v))
+                  if type(v) is str else slow(v) for v in raw]
+        return values, bool(faults)
+    # Only exact ``str`` is memoised: 1, 1.0 and True are equal as dict keys but parse differently.
+    values = [(memo[v] if v in memo else text(v)) if type(v) is str else None if v is None else slow(v)
+              for v in raw]
+    return values, bool(faults)
+
+
+def parse_tables(inp: EvaluationInput) -> tuple[dict[str, Rows], list[Problem]]:
+    """Typed rows of every table, and every structural fault (types, choices, required cells).
+
+    Faults come out row by row, and within a row in column order (unknown columns first),
+    whatever the size of the table.  The work is done column by column.
+    """
+    parsed: dict[str, Rows] = {}
     problems: list[Problem] = []
     for name, schema in TABLES.items():
-        rows = []
-        for position, raw in enumerate(inp.tables.get(name, [])):
-            index = raw.get("_row", position) if isinstance(raw.get("_row", position), int) else position
-            values = {}
-            unknown = sorted(set(raw) - set(schema.keys) - {"_row"})
-            for key in unknown:
-                problems.append(Problem(name, index, key, f"unknown column {key!r}; columns: {', '.join(schema.keys)}"))
-            if all(_blank(raw.get(c.key)) for c in schema.columns):
-                continue  # a blank row is not a fault
-            for column in schema.columns:
-                try:
-                    values[column.key] = parse_value(column, raw.get(column.key))
-                except ValueError as exc:
-                    problems.append(Problem(name, index, column.key, str(exc)))
-                    continue
-                if column.required and values[column.key] is None:
-                    problems.append(Problem(name, index, column.key, f"{column.label_en} is required"))
-            rows.append(Row(name, index, values))
-        parsed[name] = rows
+        raws = inp.tables.get(name, [])
+        keys = schema.keys
+        faults: dict[int, list[Problem]] = {}  # position -> its problems, in order
+        if isinstance(raws, ColumnTable):
+            indices = list(raws.rows)
+            n = len(indices)
+            extra = sorted(set(raws.columns) - set(keys))
+            for position in range(n) if extra else ():
+                faults[position] = [Problem(name, indices[position], key, f"unknown column {key!r}; columns: "
+                                            f"{', '.join(keys)}") for key in extra]
+            raw_columns = [raws.columns.get(c.key) or [None] * n for c in schema.columns]
+        else:
+            allowed = set(keys) | {"_row"}
+            indices = [raw.get("_row", position) if isinstance(raw.get("_row", position), int) else position
+                       for position, raw in enumerate(raws)]
+            for position, raw in enumerate(raws):
+                if not raw.keys() <= allowed:
+                    for key in sorted(set(raw) - allowed):
+                        faults.setdefault(position, []).append(Problem(
+                            name, indices[position], key, f"unknown column {key!r}; columns: {', '.join(keys)}"))
+            raw_columns = [[raw.get(c.key) for raw in raws] for c in schema.columns]
+        parsed_columns = [_parse_column(c, cells) for c, cells in zip(schema.columns, raw_columns)]
+        columns = [values for values, _ in parsed_columns]
+        # A blank row (every cell blank) is not a fault; parse_value gives None exactly for blank cells.
+        first = columns[0] if columns else []
+        blank = {i for i, v in enumerate(first) if v is None and all(values[i] is None for values in columns)}
+        faulty: dict[int, set] = {}
+        for column, (values, faulted) in zip(schema.columns, parsed_columns):
+            if column.required and None in values:
+                bad = [i for i, v in enumerate(values) if (v is None and i not in blank) or type(v) is _Fault]
+            elif faulted:
+                bad = [i for i, v in enumerate(values) if type(v) is _Fault]
+            else:
+                continue
+            for i in bad:
+                v = values[i]
+                if type(v) is _Fault:
+                    faulty.setdefault(i, set()).add(column.key)
+                    message = v.message
+                else:
+                    message = f"{column.label_en} is required"
+                faults.setdefault(i, []).append(Problem(name, indices[i], column.key, message))
+        if faulty:  # a cell that failed to parse has no value
+            for i, bad_keys in faulty.items():
+                for k, column in enumerate(schema.columns):
+                    if column.key in bad_keys:
+                        columns[k][i] = None
+        if blank:
+            keep = [i for i in range(len(indices)) if i not in blank]
+            where = {i: p for p, i in enumerate(keep)}
+            columns = [[values[i] for i in keep] for values in columns]
+            faulty = {where[i]: bad_keys for i, bad_keys in faulty.items() if i in where}
+            kept = [indices[i] for i in keep]
+        else:
+            kept = indices
+        parsed[name] = Rows(name, kept, dict(zip(keys, columns)), faulty)
+        for position in sorted(faults):
+            problems += faults[position]
     return parsed, problems
 
 
@@ -398,11 +591,27 @@ def rows_from_grid(grid: list[list], table: str | None = None):
         return None, [], [Problem("range", None, None, "the first row holds no input-table headers")]
     if missing:
         return name, [], [Problem(name, None, None, "header row lacks required column(s): " + ", ".join(missing))]
+    return name, records(grid[1:], positions), []
+
+
+def records(data: list, positions: dict[str, int], empty=None) -> list[dict]:
+    """One dict per non-blank row of ``data``: ``{column key: cell}`` plus ``_row``, its 0-based position.
+
+    Cells equal to ``empty`` (a reader's blank, e.g. ``""``) become ``None``.
+    """
+    keys, where = list(positions), list(positions.values())
+    if not where:
+        return []
+    width = max(where) + 1
+    pick = itemgetter(*where) if len(where) > 1 else (lambda values: (values[where[0]],))
     rows = []
-    for offset, values in enumerate(grid[1:]):
-        rec = {key: (values[i] if i < len(values) else None) for key, i in positions.items()}
-        if all(_blank(v) for v in rec.values()):
+    for offset, values in enumerate(data):
+        cells = pick(values) if len(values) >= width else [values[i] if i < len(values) else None for i in where]
+        if empty is not None and empty in cells:
+            cells = [None if v == empty else v for v in cells]
+        if all(_blank(v) for v in cells):
             continue
+        rec = dict(zip(keys, cells))
         rec["_row"] = offset
         rows.append(rec)
-    return name, rows, []
+    return rows

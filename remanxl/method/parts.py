@@ -26,8 +26,10 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from itertools import repeat
+from operator import mul
 
-from remanxl.method.inputs import Row
+from remanxl.method.inputs import Row, Rows
 from remanxl.method.settings import Settings
 
 HARMLESS = ("recycled", "harmless_disposal")
@@ -39,18 +41,27 @@ class Amount:
 
     counts: list[float] = field(default_factory=list)
     masses: list[float] = field(default_factory=list)
+    # fsum of a 50,000-part population is asked for many times; it is kept until a list grows.
+    _sums: dict = field(default_factory=dict, repr=False, compare=False)
 
     def add(self, count: float, unit_mass: float) -> None:
         self.counts.append(count)
         self.masses.append(count * unit_mass)
 
+    def _fsum(self, which: str, values: list[float]) -> float:
+        stamp = (id(values), len(values))  # a list that grew or was replaced is summed again
+        cached = self._sums.get(which)
+        if cached is None or cached[0] != stamp:
+            cached = self._sums[which] = (stamp, math.fsum(values))
+        return cached[1]
+
     @property
     def count(self) -> float:
-        return math.fsum(self.counts)
+        return self._fsum("count", self.counts)
 
     @property
     def mass(self) -> float:
-        return math.fsum(self.masses)
+        return self._fsum("mass", self.masses)
 
     def on(self, basis: str) -> float:
         return self.count if basis == "count" else self.mass
@@ -81,7 +92,14 @@ class Ledger:
 
     @property
     def product(self) -> Amount:
-        return Amount(self.core_derived.counts + self.new.counts, self.core_derived.masses + self.new.masses)
+        parts = (self.core_derived, self.new)
+        key = tuple((len(a.counts), len(a.masses)) for a in parts)
+        cached = self.__dict__.get("_product")
+        if cached is None or cached[0] != key:
+            cached = (key, Amount(self.core_derived.counts + self.new.counts,
+                                  self.core_derived.masses + self.new.masses))
+            self.__dict__["_product"] = cached
+        return cached[1]
 
     def to_dict(self) -> dict:
         names = ("removed", "removed_non_consumable", "intact", "intact_non_consumable", "washable", "cleaned",
@@ -90,62 +108,96 @@ class Ledger:
 
 
 def sum_ledger(rows: list[Row], settings: Settings, problem) -> Ledger:
-    """Sum the ledger for N products; ``problem(row, column, message)`` receives each fault."""
+    """Sum the ledger for N products; ``problem(row, column, message)`` receives each fault.
+
+    Works column by column (a plant ledger has tens of thousands of rows); faults are
+    reported in the same order as a row-by-row reading would: first the optional counts
+    left blank while other rows give them (column by column), then each row's own faults.
+    """
     n = settings.functional_unit_quantity
     ledger = Ledger(rows=len(rows))
+    if isinstance(rows, Rows):  # parsed columns as they are: no Row objects needed
+        column = rows.column
+    else:
+        cells = [r.values for r in rows]
+
+        def column(key):
+            return [c.get(key) for c in cells]
+
+    q_, m_, fate_ = column("quantity"), column("unit_mass_kg"), column("fate")
+    treat_, new_mass_, consumable_ = column("old_part_treatment"), column("new_unit_mass_kg"), column("consumable")
     optional = {"intact_count": "has_intact", "washable_count": "has_washable", "cleaned_count": "has_cleaned"}
-    given = {c: [r for r in rows if r[c] is not None] for c in optional}
-    for column, flag in optional.items():
-        if given[column]:
+    counts = {c: column(c) for c in optional}
+    for name, flag in optional.items():
+        given = len(rows) - counts[name].count(None)
+        if given:
             setattr(ledger, flag, True)
-            if len(given[column]) != len(rows):
-                for r in rows:
-                    if r[column] is None:
-                        problem(r, column, "blank while other rows give it; enter 0 if none")
-    for r in rows:
-        q, m = r["quantity"], r["unit_mass_kg"]
-        if q is None or m is None or r["fate"] is None:
-            continue  # already reported as required
-        bad = False
-        for column in optional:
-            if r[column] is not None and r[column] > q:
-                problem(r, column, f"{r[column]:g} is more than the quantity per product {q:g}")
-                bad = True
-        if r["fate"] == "replaced" and r["old_part_treatment"] is None:
-            problem(r, "old_part_treatment", "required for a replaced part: recycled, harmless_disposal or other")
-            bad = True
-        if r["fate"] != "replaced" and r["old_part_treatment"] is not None:
-            problem(r, "old_part_treatment", f"only a replaced part has an old-part treatment; this part is {r['fate']}")
-            bad = True
-        if r["fate"] != "replaced" and r["new_unit_mass_kg"] is not None:
-            problem(r, "new_unit_mass_kg", f"only a replaced part has a new part; this part is {r['fate']}")
-            bad = True
-        if bad:
-            continue
-        qn = q * n
-        ledger.removed.add(qn, m)
-        consumable = bool(r["consumable"])
-        if not consumable:
-            ledger.removed_non_consumable.add(qn, m)
-        if r["intact_count"] is not None:
-            ledger.intact.add(r["intact_count"] * n, m)
-            if not consumable:
-                ledger.intact_non_consumable.add(r["intact_count"] * n, m)
-        if r["washable_count"] is not None:
-            ledger.washable.add(r["washable_count"] * n, m)
-        if r["cleaned_count"] is not None:
-            ledger.cleaned.add(r["cleaned_count"] * n, m)
-        if r["fate"] in ("reused", "remanufactured"):
-            ledger.core_derived.add(qn, m)
-        else:
-            new_mass = r["new_unit_mass_kg"] if r["new_unit_mass_kg"] is not None else m
-            ledger.new.add(qn, new_mass)
-            ledger.discarded.add(qn, m)
-            if r["old_part_treatment"] in HARMLESS:
-                ledger.harmless.add(qn, m)
-            if r["old_part_treatment"] == "recycled":
-                ledger.recycled.add(qn, m)
+            if given != len(rows):
+                for r, v in zip(rows, counts[name]):
+                    if v is None:
+                        problem(r, name, "blank while other rows give it; enter 0 if none")
+    i_, w_, c_ = counts["intact_count"], counts["washable_count"], counts["cleaned_count"]
+
+    # Rows lacking a required cell were reported by the parser; the others are checked, and a row
+    # with a fault of its own is left out of every sum.  The checks run a column pair at a time.
+    if None in q_ or None in m_ or None in fate_:
+        complete = {k for k, cells in enumerate(zip(q_, m_, fate_)) if None not in cells}
+    else:
+        complete = None  # every row
+    faulty = set()
+    for counts_of in (i_, w_, c_):
+        faulty.update(k for k, (v, q) in enumerate(zip(counts_of, q_)) if v is not None and q is not None and v > q)
+    faulty.update(k for k, (fate, treat) in enumerate(zip(fate_, treat_))  # a treatment if and only if replaced
+                  if fate is not None and (fate == "replaced") == (treat is None))
+    faulty.update(k for k, (fate, nm) in enumerate(zip(fate_, new_mass_)) if nm is not None and fate != "replaced")
+    if complete is not None:
+        faulty &= complete
+    for k in sorted(faulty):
+        _row_faults(rows[k], problem)
+    if complete is None and not faulty:
+        good = range(len(rows))
+    else:
+        good = [k for k in (range(len(rows)) if complete is None else sorted(complete)) if k not in faulty]
+
+    def amount(ks, count_of, mass_of=None) -> Amount:
+        """Counts of the rows ``ks`` (already × N) and their masses: count × unit mass, as Amount.add does."""
+        mass_of = mass_of or m_
+        if len(ks) == len(rows):  # every row: the columns as they are
+            qn = list(count_of) if n == 1.0 else list(map(mul, count_of, repeat(n)))  # x * 1.0 is x
+            return Amount(qn, list(map(mul, qn, mass_of)))
+        qn = list(map(count_of.__getitem__, ks))
+        if n != 1.0:
+            qn = list(map(mul, qn, repeat(n)))
+        return Amount(qn, list(map(mul, qn, map(mass_of.__getitem__, ks))))
+
+    keep = [k for k in good if not consumable_[k]]
+    ledger.removed = amount(good, q_)
+    ledger.removed_non_consumable = amount(keep, q_)
+    ledger.intact = amount([k for k in good if i_[k] is not None], i_)
+    ledger.intact_non_consumable = amount([k for k in keep if i_[k] is not None], i_)
+    ledger.washable = amount([k for k in good if w_[k] is not None], w_)
+    ledger.cleaned = amount([k for k in good if c_[k] is not None], c_)
+    ledger.core_derived = amount([k for k in good if fate_[k] in ("reused", "remanufactured")], q_)
+    replaced = [k for k in good if fate_[k] not in ("reused", "remanufactured")]
+    ledger.new = amount(replaced, q_, [m if nm is None else nm for m, nm in zip(m_, new_mass_)])
+    ledger.discarded = amount(replaced, q_)
+    ledger.harmless = amount([k for k in replaced if treat_[k] in HARMLESS], q_)
+    ledger.recycled = amount([k for k in replaced if treat_[k] == "recycled"], q_)
     return ledger
+
+
+def _row_faults(r: Row, problem) -> None:
+    """Report every fault of one ledger row, in column order."""
+    q = r["quantity"]
+    for column in ("intact_count", "washable_count", "cleaned_count"):
+        if r[column] is not None and r[column] > q:
+            problem(r, column, f"{r[column]:g} is more than the quantity per product {q:g}")
+    if r["fate"] == "replaced" and r["old_part_treatment"] is None:
+        problem(r, "old_part_treatment", "required for a replaced part: recycled, harmless_disposal or other")
+    if r["fate"] != "replaced" and r["old_part_treatment"] is not None:
+        problem(r, "old_part_treatment", f"only a replaced part has an old-part treatment; this part is {r['fate']}")
+    if r["fate"] != "replaced" and r["new_unit_mass_kg"] is not None:
+        problem(r, "new_unit_mass_kg", f"only a replaced part has a new part; this part is {r['fate']}")
 
 
 def ratio_terms(ledger: Ledger, settings: Settings) -> dict[str, tuple[float | None, float | None, str, str]]:

@@ -10,13 +10,20 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from openpyxl.utils import get_column_letter
-
 from remanxl.method.errors import InputError, Problem
-from remanxl.method.inputs import TABLES, EvaluationInput, match_headers, rows_from_grid
+from remanxl.method.inputs import TABLES, ColumnTable, EvaluationInput, match_headers
 from remanxl.method.settings import SPEC_BY_NAME
 from remanxl.workbook.layout import (FACTOR_TABLES, FACTORS_SHEET, INPUT_SHEETS, SETTINGS_SHEET, SETTINGS_TABLE)
 from remanxl.workbook.safety import check_workbook
+
+
+def column_letter(index: int) -> str:
+    """Excel's letters of a 1-based column number (1 -> A, 28 -> AB); openpyxl's, without importing it."""
+    letters = ""
+    while index > 0:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
 
 
 @dataclass(frozen=True)
@@ -112,15 +119,15 @@ def read_tables(tables: dict[str, tuple[str, int, int, list, list[list]]]) -> Wo
             expected = [c.header for c in TABLES[sheet.table].columns if c.required]
             present = [h for h in expected if h in headers]
             gone = [h for h in expected if h not in present]
-            located.append(Located(sheet_name, f"{get_column_letter(first_col + 1)}{header_row}", header_row, None,
+            located.append(Located(sheet_name, f"{column_letter(first_col + 1)}{header_row}", header_row, None,
                                    f"table {sheet.excel_table}: header(s) renamed or removed: {', '.join(gone) or missing}; "
                                    f"expected the columns {', '.join(expected)}"))
             continue
         loc.places[sheet.table] = Place(sheet_name, header_row,
-                                        {k: get_column_letter(first_col + i + 1) for k, i in positions.items()})
-        _, rows, problems = rows_from_grid([headers] + [[_clean(v) for v in r] for r in data], sheet.table)
-        located += [loc.locate(p) for p in problems]
-        inp.tables[sheet.table] = rows
+                                        {k: column_letter(first_col + i + 1) for k, i in positions.items()})
+        # The headers matched, so the rows are all there is to take, column by column (a plant ledger
+        # has tens of thousands of rows); calamine's blank cell is "".
+        inp.tables[sheet.table] = ColumnTable.from_grid(data, positions, empty="")
     settings_block = tables.get(SETTINGS_TABLE)
     if settings_block is None:
         located.append(Located(SETTINGS_SHEET, None, None, None, f"no Excel table named {SETTINGS_TABLE}"))
@@ -128,7 +135,7 @@ def read_tables(tables: dict[str, tuple[str, int, int, list, list[list]]]) -> Wo
         sheet_name, header_row, first_col, headers, data = settings_block
         key_i = 0
         value_i = next((i for i, h in enumerate(headers) if str(h).casefold().startswith("value")), 2)
-        loc.settings_value_col = get_column_letter(first_col + value_i + 1)
+        loc.settings_value_col = column_letter(first_col + value_i + 1)
         for k, r in enumerate(data):
             key = str(r[key_i]).strip() if r and r[key_i] not in (None, "") else None
             if key is None:

@@ -5,10 +5,17 @@ zip at all (and not, say, an old .xls), that it is complete, that it would not
 inflate beyond sane limits (zip bomb), that no XML part declares a DTD or
 entities (billion laughs, external entities), and that no worksheet claims an
 absurd size in its ``<dimension>`` (a reader would allocate for it).
+
+:func:`check_structure` does all of that from the archive's directory and the
+first bytes of each XML part; :func:`verify_checksums` inflates every part to
+compare its CRC, which on a plant workbook means ~180 MB of XML.  A file that
+passed both is remembered (by inode, size, times and archive directory) so the
+summary writer does not check the very same file a second time.
 """
 from __future__ import annotations
 
 import re
+import threading
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,8 +47,90 @@ def _col_number(letters: bytes) -> int:
     return n
 
 
+def _identity(path: Path) -> tuple | None:
+    """What changes whenever the file does: its inode, size and times, and each part's CRC and sizes.
+
+    File times tick in milliseconds, so the archive's directory is part of the identity too.
+    """
+    try:
+        st = path.stat()
+        with zipfile.ZipFile(path) as zf:
+            directory = tuple((i.filename, i.CRC, i.compress_size, i.file_size, i.header_offset)
+                              for i in zf.infolist())
+    except (OSError, zipfile.BadZipFile, EOFError):
+        return None
+    return (str(path.resolve()), st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns, directory)
+
+
+_CHECKED: dict[tuple, Checked] = {}  # files that passed every check in this process, newest last
+
+
+def remember(checked: Checked, identity: tuple | None) -> Checked:
+    """Note that the file with ``identity`` (taken before checking it) passed every check."""
+    if identity is not None and identity == _identity(checked.path):  # unchanged while it was checked
+        _CHECKED.pop(identity, None)
+        _CHECKED[identity] = checked
+        while len(_CHECKED) > 16:
+            _CHECKED.pop(next(iter(_CHECKED)))
+    return checked
+
+
 def check_workbook(path: str | Path) -> Checked:
-    """Raise :class:`UnsafeWorkbookError` with a plain explanation, or return the part names."""
+    """Raise :class:`UnsafeWorkbookError` with a plain explanation, or return the part names.
+
+    Runs :func:`check_structure`, then :func:`verify_checksums` unless this very file (same inode,
+    size, times and archive directory) already passed both in this process.
+    """
+    path = Path(path)
+    checked = check_structure(path)  # first, so a hostile file is refused before anything reads it
+    identity = _identity(path)
+    if identity is not None and identity in _CHECKED:
+        return _CHECKED[identity]
+    verify_checksums(path)
+    return remember(checked, identity)
+
+
+class PendingCheck:
+    """:func:`check_workbook` split in two: the hostile-file checks now, the checksums in a thread.
+
+    Made by :func:`check_in_background`.  A reader may start once it exists (the file is not
+    hostile); :meth:`wait` then raises :class:`UnsafeWorkbookError` for a damaged part, so a
+    damaged file is still refused before anything is computed from it.  zlib releases the GIL
+    while it inflates, so on two cores the checksum test costs no wall time.
+    """
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.checked = check_structure(path)  # raises before any parser sees a hostile file
+        self._identity = _identity(path)
+        self._failure: BaseException | None = None
+        self._thread = None
+        if self._identity is None or self._identity not in _CHECKED:
+            self._thread = threading.Thread(target=self._verify, name="remanxl-checksums", daemon=True)
+            self._thread.start()
+
+    def _verify(self) -> None:
+        try:
+            verify_checksums(self.path)
+        except BaseException as exc:  # noqa: BLE001 - raised again by wait()
+            self._failure = exc
+
+    def wait(self) -> Checked:
+        if self._thread is not None:
+            self._thread.join()
+            if self._failure is not None:
+                raise self._failure
+            remember(self.checked, self._identity)
+        return self.checked
+
+
+def check_in_background(path: str | Path) -> PendingCheck:
+    """Run the hostile-file checks (raising :class:`UnsafeWorkbookError`) and start the checksum test."""
+    return PendingCheck(Path(path))
+
+
+def check_structure(path: str | Path) -> Checked:
+    """Every check but the checksums: format, completeness, zip bombs, DTDs and entities, dimensions."""
     path = Path(path)
     try:
         with open(path, "rb") as fh:
@@ -93,10 +182,19 @@ def check_workbook(path: str | Path) -> Checked:
                             f"{path.name}: worksheet part {i.filename} claims {rows:,} rows x {cols:,} columns "
                             f"(dimension {m.group(0).decode(errors='replace')[16:-1]}); refusing to read "
                             f"more than {MAX_DIMENSION_CELLS:,} cells")
-        try:
-            bad = zf.testzip() if path.stat().st_size < 64 * 2**20 else None
-        except (zipfile.BadZipFile, EOFError, OSError) as exc:
-            raise UnsafeWorkbookError(f"{path.name}: damaged or truncated .xlsx ({exc})") from None
-        if bad:
-            raise UnsafeWorkbookError(f"{path.name}: damaged part {bad} (checksum mismatch)")
         return Checked(path, tuple(i.filename for i in infos))
+
+
+def verify_checksums(path: str | Path) -> None:
+    """Inflate every part and compare its CRC (in files under 64 MiB, bounding the time it takes).
+
+    zlib releases the GIL while it inflates, so this can run in a thread beside the reader.
+    """
+    path = Path(path)
+    try:
+        with zipfile.ZipFile(path) as zf:
+            bad = zf.testzip() if path.stat().st_size < 64 * 2**20 else None
+    except (zipfile.BadZipFile, EOFError, OSError) as exc:
+        raise UnsafeWorkbookError(f"{path.name}: damaged or truncated .xlsx ({exc})") from None
+    if bad:
+        raise UnsafeWorkbookError(f"{path.name}: damaged part {bad} (checksum mismatch)")

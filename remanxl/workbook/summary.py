@@ -126,9 +126,9 @@ def _undefined(r) -> CellError:
 
 
 def _col_letter(index: int) -> str:
-    from openpyxl.utils import get_column_letter
+    from remanxl.workbook.reader import column_letter
 
-    return get_column_letter(index + 1)
+    return column_letter(index + 1)
 
 
 def _section_list(m, row, title, lines) -> int:

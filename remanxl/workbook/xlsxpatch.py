@@ -7,20 +7,24 @@ edits the zip: the summary sheet's XML part is rebuilt (its ``sheetData``,
 ``cols`` and ``mergeCells``; drawing and protection elements are kept) and
 every other part is copied unchanged.  The new file is written next to the old
 one and moved over it, so an interrupted run leaves the original intact.
+
+Unchanged parts of some size are copied as their compressed bytes, CRC and
+sizes (checked by :func:`~remanxl.workbook.safety.check_workbook` before), so a
+plant workbook's 150 MB of sheet XML is neither inflated nor deflated again;
+small parts go through :mod:`zipfile`'s own writer, where that costs nothing.
 """
 from __future__ import annotations
 
 import os
 import posixpath
 import shutil
+import struct
 import tempfile
 import zipfile
 from pathlib import Path
-from xml.sax.saxutils import escape
 
 from defusedxml import ElementTree as SafeET
-from openpyxl.utils import get_column_letter
-
+from remanxl.workbook.reader import column_letter
 from remanxl.workbook.safety import check_workbook
 from remanxl.workbook.summary import CellError, Formula, SummaryModel
 
@@ -30,6 +34,23 @@ PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
 SHEET_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet"
 SHEET_CT = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
 CALC_CHAIN = "xl/calcChain.xml"
+
+
+#: Unchanged parts at least this large (uncompressed) are copied compressed, as they are.
+RAW_COPY_MIN_BYTES = 64 * 1024
+_LOCAL_HEADER = struct.Struct("<4s5H3L2H")
+
+
+def escape(text: str, entities: dict[str, str] | None = None) -> str:
+    """XML-escape ``&``, ``<`` and ``>`` (and ``entities``), as ``xml.sax.saxutils.escape`` does.
+
+    Kept here because importing xml.sax.saxutils pulls in urllib and email, a sizeable share
+    of the command line's start-up.
+    """
+    text = text.replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;")
+    for char, entity in (entities or {}).items():
+        text = text.replace(char, entity)
+    return text
 
 
 def _q(tag: str) -> str:
@@ -99,16 +120,16 @@ def render_sheet_data(model: SummaryModel, styles: dict[str, int]) -> tuple[str,
     for c in model.cells:
         row = rows.setdefault(c.row, {})
         if c.col in row:
-            raise ValueError(f"summary model writes cell {get_column_letter(c.col + 1)}{c.row} twice")
+            raise ValueError(f"summary model writes cell {column_letter(c.col + 1)}{c.row} twice")
         row[c.col] = c
     parts = []
     for r in sorted(rows):
-        cells = "".join(_cell_xml(f"{get_column_letter(c.col + 1)}{r}", c.value, styles.get(c.style, 0))
+        cells = "".join(_cell_xml(f"{column_letter(c.col + 1)}{r}", c.value, styles.get(c.style, 0))
                         for c in sorted(rows[r].values(), key=lambda c: c.col))
         parts.append(f'<row r="{r}">{cells}</row>')
     max_row = max(rows) if rows else 1
     max_col = max((c.col for c in model.cells), default=0) + 1
-    dimension = f'<dimension ref="A1:{get_column_letter(max_col)}{max_row}"/>'
+    dimension = f'<dimension ref="A1:{column_letter(max_col)}{max_row}"/>'
     cols = "".join(f'<col min="{i + 1}" max="{i + 1}" width="{w}" customWidth="1"/>' for i, w in enumerate(model.widths))
     cols = f"<cols>{cols}</cols>" if cols else ""
     merges = "".join(f'<mergeCell ref="{m}"/>' for m in model.merges)
@@ -217,11 +238,13 @@ def write_sheet(src: str | Path, sheet_name: str, model: SummaryModel, dst: str 
         fd, tmp = tempfile.mkstemp(prefix=".~remanxl-", suffix=".xlsx", dir=str(dst.parent))
         os.close(fd)
         try:
-            with zipfile.ZipFile(tmp, "w") as out:
+            with zipfile.ZipFile(tmp, "w") as out, open(src, "rb") as raw:
                 for info in infos:
                     if info.filename in drop:
                         continue
                     data = replaced.get(info.filename)
+                    if data is None and info.file_size >= RAW_COPY_MIN_BYTES and _copy_raw(raw, info, out):
+                        continue
                     if data is None:
                         data = zf.read(info)
                     out.writestr(_copy_info(info), data)
@@ -244,6 +267,53 @@ def _copy_info(info: zipfile.ZipInfo) -> zipfile.ZipInfo:
     z.compress_type = zipfile.ZIP_DEFLATED if info.compress_type != zipfile.ZIP_STORED else zipfile.ZIP_STORED
     z.external_attr = info.external_attr
     return z
+
+
+def _copy_raw(src, info: zipfile.ZipInfo, out: zipfile.ZipFile) -> bool:
+    """Append ``info``'s part to ``out`` as its compressed bytes; False if it cannot be (then recompress).
+
+    zipfile has no public way to add an already-compressed member, so this writes the local
+    header and data where zipfile would and registers the member as ``ZipFile._open_to_write``
+    and ``_ZipWriteFile.close`` do.  Anything unexpected (encryption, zip64 sizes, a Python whose
+    zipfile differs) falls back to the ordinary, slower path.
+    """
+    if info.flag_bits & 0x01 or info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED) or max(
+            info.file_size, info.compress_size, info.header_offset) >= zipfile.ZIP64_LIMIT:
+        return False
+    src.seek(info.header_offset)
+    head = src.read(_LOCAL_HEADER.size)
+    if len(head) != _LOCAL_HEADER.size or head[:4] != b"PK\x03\x04":
+        return False
+    name_len, extra_len = _LOCAL_HEADER.unpack(head)[-2:]
+    src.seek(info.header_offset + _LOCAL_HEADER.size + name_len + extra_len)
+    z = _copy_info(info)
+    z.compress_type = info.compress_type
+    z.flag_bits = info.flag_bits & 0x06  # deflate options; no data descriptor, sizes go in the header
+    z.CRC, z.compress_size, z.file_size = info.CRC, info.compress_size, info.file_size
+    try:  # every internal is looked up before anything is written
+        lock, fp, filelist, by_name, writecheck = out._lock, out.fp, out.filelist, out.NameToInfo, out._writecheck
+        if out._writing:
+            return False
+        start = out.start_dir
+    except AttributeError:  # a zipfile whose internals differ: use the ordinary path
+        return False
+    with lock:
+        fp.seek(start)
+        z.header_offset = fp.tell()
+        writecheck(z)
+        out._didModify = True
+        fp.write(z.FileHeader(False))
+        left = info.compress_size
+        while left:
+            chunk = src.read(min(left, 1 << 20))
+            if not chunk:
+                raise zipfile.BadZipFile(f"{info.filename}: truncated")
+            fp.write(chunk)
+            left -= len(chunk)
+        out.start_dir = fp.tell()
+        filelist.append(z)
+        by_name[z.filename] = z
+    return True
 
 
 def _new_info(name: str) -> zipfile.ZipInfo:

@@ -1,0 +1,161 @@
+"""Shared helpers of the benchmark scripts: machine description, timing, peak memory, printing.
+
+Every script prints the machine first, so a figure is never read without it,
+and can emit its results as one JSON object (``--json``) for the smoke test
+and for keeping numbers between runs.
+"""
+from __future__ import annotations
+
+import json
+import os
+import platform
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from importlib import metadata
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = Path(__file__).resolve().parent / "out"
+
+
+def machine() -> dict:
+    """CPU, cores, memory, OS, Python and the versions of the libraries that matter here."""
+    cpu = platform.processor() or ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = None
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal"):
+                mem = round(int(line.split()[1]) / 2**20, 1)
+    except OSError:
+        pass
+    versions = {}
+    for dist in ("remanxl", "python-calamine", "openpyxl", "defusedxml", "xlwings", "numpy", "pandas"):
+        try:
+            versions[dist] = metadata.version(dist)
+        except metadata.PackageNotFoundError:
+            versions[dist] = None
+    soffice = shutil.which("soffice")
+    lo = None
+    if soffice:
+        try:
+            lo = subprocess.run([soffice, "--version"], capture_output=True, text=True, timeout=60).stdout.strip()
+        except (OSError, subprocess.TimeoutExpired):
+            lo = "unknown"
+    return {"cpu": cpu, "cores": os.cpu_count(), "memory_gib": mem, "os": platform.platform(),
+            "python": platform.python_version(), "libraries": versions, "libreoffice": lo}
+
+
+def print_machine(info: dict) -> None:
+    libs = ", ".join(f"{k} {v}" for k, v in info["libraries"].items() if v)
+    print(f"machine: {info['cpu']}, {info['cores']} cores, {info['memory_gib']} GiB; {info['os']}")
+    print(f"python {info['python']}; {libs}")
+    if info.get("libreoffice"):
+        print(f"{info['libreoffice']}")
+    print()
+
+
+#: Runs a command and reports its wall time and peak RSS.  A child's ``ru_maxrss`` starts at the
+#: resident size of whatever forked it (and, with vfork, at that process's peak), so measuring from
+#: a large benchmark process would report the benchmark's own memory: a fresh, small launcher forks
+#: the command instead.
+_LAUNCHER = """\
+import json, os, subprocess, sys, time
+t0 = time.perf_counter()
+p = subprocess.Popen(sys.argv[2:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+err = p.stderr.read()
+_, status, usage = os.wait4(p.pid, 0)
+wall = time.perf_counter() - t0
+p.returncode = os.waitstatus_to_exitcode(status)
+with open(sys.argv[1], "w") as fh:
+    json.dump({"wall": wall, "maxrss_kib": usage.ru_maxrss, "code": p.returncode,
+               "stderr": err.decode(errors="replace")[-2000:]}, fh)
+"""
+
+
+def run_measured(cmd: list[str], timeout: float = 600, env: dict | None = None, cwd=None) -> tuple[float, float, int, str]:
+    """Run ``cmd``; return (wall seconds, peak RSS in MiB of the process, exit code, stderr tail).
+
+    The peak RSS is the command's own ``ru_maxrss`` (its process, not its children, so for a
+    command that forks its real work, such as ``soffice``, it means little).
+    """
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        report = Path(tmp) / "report.json"
+        subprocess.run([sys.executable, "-c", _LAUNCHER, str(report), *map(str, cmd)], env=env, cwd=cwd,
+                       timeout=timeout, check=True)
+        r = json.loads(report.read_text())
+    return r["wall"], r["maxrss_kib"] / 1024, r["code"], r["stderr"]
+
+
+def repeat_measured(cmd: list[str], repeat: int, **kw) -> dict:
+    """Best and median wall time and the peak RSS of ``repeat`` runs of ``cmd`` (each must succeed)."""
+    walls, peaks = [], []
+    for _ in range(repeat):
+        wall, peak, code, err = run_measured(cmd, **kw)
+        if code != 0:
+            raise RuntimeError(f"{' '.join(map(str, cmd))} exited with {code}:\n{err}")
+        walls.append(wall)
+        peaks.append(peak)
+    return {"best_s": min(walls), "median_s": statistics.median(walls), "peak_rss_mib": max(peaks), "runs": repeat}
+
+
+def best_of(fn, repeat: int) -> tuple[float, object]:
+    """Best wall time of ``repeat`` calls of ``fn()`` and the last result."""
+    best, result = float("inf"), None
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        result = fn()
+        best = min(best, time.perf_counter() - t0)
+    return best, result
+
+
+def self_peak_rss_mib() -> float:
+    """High-water mark of this process's resident memory so far."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def remanxl_command() -> list[str]:
+    """The installed ``remanxl`` console script, or ``python -m remanxl`` without one."""
+    exe = shutil.which("remanxl")
+    return [exe] if exe else [sys.executable, "-m", "remanxl"]
+
+
+def verdict(value: float, target: float, lower_is_better: bool = True) -> str:
+    ok = value <= target if lower_is_better else value >= target
+    return "meets" if ok else "MISSES"
+
+
+def emit_json(results: dict, path: str | None) -> None:
+    """Write ``results`` as JSON to ``path`` (``-`` for standard output)."""
+    if not path:
+        return
+    text = json.dumps(results, indent=1, ensure_ascii=False, default=str)
+    if path == "-":
+        print(text)
+    else:
+        Path(path).write_text(text + "\n", encoding="utf-8")
+
+
+def main(parser, argv, run, report) -> dict:
+    """The shared body of every script: parse ``argv``, print the machine, ``run(args)``, report, JSON."""
+    parser.add_argument("--json", metavar="PATH", help="also write the results as JSON (- for standard output)")
+    args = parser.parse_args(argv)
+    info = machine()
+    print_machine(info)
+    res = run(args)
+    res["machine"] = info
+    report(res)
+    emit_json(res, args.json)
+    return res

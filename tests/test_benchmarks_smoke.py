@@ -1,0 +1,76 @@
+"""The benchmark scripts run, at tiny sizes: correctness only, never timing.
+
+Each script is run as a user runs it (``python benchmarks/NAME.py``) with small
+arguments and ``--json -``; its JSON must parse and say the right things.  The
+plant workbook's evaluation must equal ``remanxl.evaluate`` on the same
+generated inputs.  Generated files go to a temporary folder, not to
+``benchmarks/out``.
+"""
+import json
+import math
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+BENCH = ROOT / "benchmarks"
+
+
+def run_script(name: str, *args: str) -> dict:
+    proc = subprocess.run([sys.executable, str(BENCH / name), *args, "--json", "-"], capture_output=True, text=True,
+                          timeout=120, cwd=ROOT)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert "machine:" in proc.stdout  # every script describes the machine first
+    return json.loads(proc.stdout[proc.stdout.index("\n{") + 1:])
+
+
+@pytest.fixture(scope="module")
+def generate():
+    sys.path.insert(0, str(BENCH))
+    try:
+        import generate as module
+    finally:
+        sys.path.remove(str(BENCH))
+    return module
+
+
+def test_plant_workbook_evaluates_like_the_core(tmp_path, generate):
+    from remanxl import evaluate
+    from remanxl.workbook.io import evaluate_workbook
+
+    inp = generate.plant_input(parts=200, inventory=120)
+    assert len(inp.tables["parts"]) == 200
+    assert sum(len(inp.tables[t]) for t in generate.INVENTORY_SPLIT) == 120
+    path = generate.large_workbook(200, 120, out=tmp_path)
+    outcome = evaluate_workbook(path, write=False)
+    assert outcome.ok, outcome.problems
+    direct = evaluate(generate.plant_input(parts=200, inventory=120))
+    for symbol, r in direct.indicators.items():
+        got = outcome.evaluation[symbol].value
+        assert (got is None and r.value is None) or math.isclose(got, r.value, rel_tol=1e-12), symbol
+    # every inventory row leaves its audit line
+    assert sum(len(v) for k, v in outcome.evaluation.breakdowns["lines"].items()) >= 100
+
+
+def test_bench_evaluate_runs(tmp_path):
+    res = run_script("bench_evaluate.py", "--parts", "200", "--inventory", "100", "--repeat", "1",
+                     "--no-libreoffice", "--out", str(tmp_path))
+    assert res["agreement"]["agrees"], res["agreement"]
+    assert res["stages"]["rows"]["parts"] == 200
+    assert res["cli"]["best_s"] > 0 and res["floor"]["best_s"] > 0 and res["cli"]["peak_rss_mib"] > 0
+    assert res["ratio_vs_floor"] > 0 and res["libreoffice"] is None
+
+
+def test_bench_udfs_runs():
+    res = run_script("bench_udfs.py", "--cells", "2000", "--scalar-calls", "1000")
+    assert res["scalar_value"] == pytest.approx(1 - 1200 / 6500)
+    assert res["all_numbers"]
+    assert len(res["range_ms"]) == 5
+
+
+def test_bench_batch_runs(tmp_path):
+    res = run_script("bench_batch.py", "--books", "5", "--repeat", "1", "--out", str(tmp_path))
+    assert res["jobs1"]["evaluated"] == res["jobsN"]["evaluated"] == 5
+    assert res["jobsN"]["workbooks_per_s"] > 0
