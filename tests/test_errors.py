@@ -156,3 +156,36 @@ def test_vocs_kept_out_of_the_equivalent_sum_with_a_warning():
     assert any("vocs" in w for w in ev["RAP"].warnings)
     assert ev.breakdowns["air"]["vocs"]["rate"] == pytest.approx(-4.0)
     assert ev.breakdowns["air"]["vocs"]["counted"] is False
+
+
+def test_numbers_with_commas_are_thousands_only():
+    ok = {"water": [{"side": "reman", "stream": "fresh_water", "quantity": "1,500", "unit": "m3"},
+                    {"side": "original", "stream": "fresh_water", "quantity": "3,000", "unit": "m3"}]}
+    assert evaluate(ok)["SW"].value == pytest.approx(0.5)
+    bad = {"water": [{"side": "reman", "stream": "fresh_water", "quantity": "1,5", "unit": "m3"}]}
+    with pytest.raises(InputError, match="expected a number"):
+        evaluate(bad)
+
+
+def test_user_factor_rows_are_validated():
+    inp = {"factors": {"pollution_equivalents": [{"key": "so2", "kg_per_equivalent": 0}],
+                       "energy_conversion": [{"key": "diesel", "kgce_per_unit": "lots"}]}}
+    with pytest.raises(InputError) as exc:
+        evaluate(inp)
+    messages = [str(p) for p in exc.value.problems]
+    assert any("kg_per_equivalent" in m and "> 0" in m for m in messages)
+    assert any("kgce_per_unit" in m and "'lots'" in m for m in messages)
+
+
+def test_unspecified_provenance_is_a_warning_not_a_dodge_of_the_rule():
+    """Blank provenance is reported (it is not "estimated", so the estimation-note rule does not apply)."""
+    inp = {"water": [{"side": "reman", "stream": "fresh_water", "quantity": 1, "unit": "m3"},
+                     {"side": "original", "stream": "fresh_water", "quantity": 2, "unit": "m3"}]}
+    ev = evaluate(inp)
+    assert ev.valid and any("no provenance" in w for w in ev.warnings)
+    assert ev.provenance["by_provenance"] == {"unspecified": 1}
+
+
+def test_infinite_settings_are_refused():
+    with pytest.raises(InputError, match="finite"):
+        evaluate({"settings": {"functional_unit_quantity": "inf"}})

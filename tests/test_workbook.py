@@ -236,3 +236,104 @@ def test_an_undefined_rate_is_an_error_cell_never_zero(tmp_path):
     ws = load_workbook(path)[SUMMARY_SHEET]
     reason = ws.cell(SUMMARY_FIRST_ROW + 2, SUMMARY_COL["warnings"] + 1).value
     assert "undefined" in reason
+
+
+def test_workbook_needs_the_drop_down_spellings_the_native_formulas_read(tmp_path, capsys):
+    """The core accepts 再制造 for reman; the template's native formulas compare with "reman". In a
+    workbook a non-canonical spelling is therefore a validation problem naming the canonical value."""
+    inp = t4_input()
+    inp["water"][0]["side"] = "再制造"
+    inp["water"][1]["unit"] = "m³"
+    path = vector_workbook(tmp_path / "alias.xlsx", inp)
+    before = path.read_bytes()
+    assert main(["evaluate", str(path)]) == 1
+    err = capsys.readouterr().err
+    assert "column A (Side 侧别)" in err and "'reman'" in err
+    assert "column E (Unit 单位)" in err and "'m3'" in err
+    assert path.read_bytes() == before
+
+
+def _patch_summary(path, change):
+    with zipfile.ZipFile(path) as zf:
+        entries = [(i, zf.read(i)) for i in zf.infolist()]
+        part = sheet_parts(zf)[SUMMARY_SHEET][0]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        for info, data in entries:
+            zf.writestr(info, change(data) if info.filename == part else data)
+    return part
+
+
+def test_summary_written_by_another_tool_with_prefixes_and_odd_attributes(tmp_path):
+    """Some writers prefix the spreadsheet namespace (<x:worksheet>) or put '>' in attribute values; the
+    rewritten part must stay well-formed and in the right namespace."""
+    from defusedxml import ElementTree as SafeET
+
+    path = vector_workbook(tmp_path / "odd.xlsx", t4_input())
+
+    def prefixed(xml):
+        import re
+
+        text = xml.decode()
+        text = re.sub(r"<(/?)(?!\?)([A-Za-z]+)", lambda m: f"<{m.group(1)}x:{m.group(2)}", text)
+        text = text.replace('xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"',
+                            'xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main"')
+        text = text.replace("<x:x:", "<x:").replace("</x:x:", "</x:")
+        return text.replace("</x:worksheet>", '<x:hyperlinks><x:hyperlink ref="A1" display="a&gt;b > c"/>'
+                                              "</x:hyperlinks></x:worksheet>").encode()
+
+    part = _patch_summary(path, prefixed)
+    assert evaluate_workbook(path).ok
+    xml = parts(path)[part]
+    SafeET.fromstring(xml)  # well-formed
+    assert summary_values(path)["SW"][0] == pytest.approx(vector("T4")["expected"]["SW"], abs=TOL)
+
+
+def test_evaluating_through_a_link_updates_the_real_file(tmp_path):
+    real = vector_workbook(tmp_path / "real.xlsx", t4_input())
+    link = tmp_path / "link.xlsx"
+    link.symlink_to(real)
+    before = real.read_bytes()
+    assert evaluate_workbook(link).ok
+    assert link.is_symlink() and real.read_bytes() != before
+
+
+def test_a_new_output_file_gets_ordinary_permissions(tmp_path):
+    import os
+    import stat
+
+    src = vector_workbook(tmp_path / "in.xlsx", t4_input())
+    old = os.umask(0o022)
+    try:
+        assert main(["evaluate", str(src), "-o", str(tmp_path / "out.xlsx")]) == 0
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE((tmp_path / "out.xlsx").stat().st_mode) == 0o644
+
+
+def test_output_problems_are_refused_before_any_work(tmp_path, capsys):
+    src = vector_workbook(tmp_path / "in.xlsx", t4_input())
+    assert main(["evaluate", str(src), "-o", str(tmp_path / "missing" / "out.xlsx")]) == 2
+    assert main(["evaluate", str(src), "-o", str(tmp_path)]) == 2
+    assert main(["evaluate", str(src), "-o", str(tmp_path / "out.xlsm")]) == 2
+    err = capsys.readouterr().err
+    assert "does not exist" in err and "a folder" in err and "keep the suffix" in err
+    assert "Traceback" not in err
+
+
+def test_a_batch_survives_a_worker_that_dies(tmp_path, monkeypatch):
+    """A file that kills its worker process fails alone; the others are still evaluated."""
+    import os
+
+    import remanxl.workbook.batch as batch
+
+    folder = tmp_path / "plant"
+    folder.mkdir()
+    for name in ("a.xlsx", "b.xlsx", "c.xlsx"):
+        vector_workbook(folder / name, t4_input())
+    from workbook_fixtures import evaluate_or_die
+
+    monkeypatch.setattr(batch, "_one", evaluate_or_die)
+    rows = batch.run_batch(batch.collect([folder]), jobs=2, progress=False)
+    status = {os.path.basename(r.path): r.ok for r in rows}
+    assert status == {"a.xlsx": True, "b.xlsx": False, "c.xlsx": True}
+    assert "crashed" in next(r for r in rows if r.path.endswith("b.xlsx")).errors[0]

@@ -48,7 +48,8 @@ class IndicatorResult:
         """The equivalent worksheet formula with this result's numbers."""
         if self.numerator is None or self.denominator is None:
             return ""
-        return f"={self.info.udf}({self.numerator!r}, {self.denominator!r})"
+        num, den = excel_precision(self.numerator), excel_precision(self.denominator)
+        return f"={self.info.udf}({num!r}, {den!r})"
 
     def to_dict(self) -> dict:
         i = self.info
@@ -233,6 +234,8 @@ def evaluate(inp: EvaluationInput | dict, factors: FactorSet | None = None, now:
     for table, rows in (inp.factors or {}).items():
         try:
             factors = factors.with_rows(table, rows, origin="user-edited")
+        except InputError as exc:  # unusable values: every one is reported with the other problems
+            problems += exc.problems
         except (UnknownKeyError, KeyError, TypeError) as exc:
             problems.append(Problem("factors", None, table, f"cannot apply factor rows: {exc}"))
     tables, structural = parse_tables(inp)

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Sequence
 from operator import itemgetter
 from dataclasses import dataclass, field
@@ -114,7 +115,8 @@ def _unit(help_text):
 
 
 _PROV = Column("provenance", "Provenance", "数据来源", "choice", False, "provenance",
-               help="measured, oem_data, estimated or literature; required on the original side", width=12)
+               help="measured, oem_data, estimated or literature; expected on every original-side row (an "
+                    "independent remanufacturer's estimated rows need the estimation note)", width=12)
 _NOTE = Column("note", "Note", "备注", "text", help="free text", width=30)
 _PROCESS = Column("process", "Process", "工序", "text", help="e.g. cleaning, machining, painting", width=16)
 
@@ -375,6 +377,9 @@ def _blank(v) -> bool:
     return v is None or (isinstance(v, str) and not v.strip()) or (isinstance(v, float) and math.isnan(v))
 
 
+_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
+
+
 def parse_value(column: Column, raw):
     """A cell's canonical value; ``ValueError`` says what was expected."""
     if _blank(raw):
@@ -383,14 +388,19 @@ def parse_value(column: Column, raw):
         if isinstance(raw, bool):
             raise ValueError(f"expected a number, got {raw!r}")
         if isinstance(raw, str):
+            text = raw.strip()
+            if "," in text:  # thousands separators only: "1,500" is 1500, "1,5" is refused
+                if not _THOUSANDS.match(text):
+                    raise ValueError(f"expected a number, got text {raw!r} (use a point for decimals)")
+                text = text.replace(",", "")
             try:
-                raw = float(raw.strip().replace(",", ""))
+                raw = float(text)
             except ValueError:
                 raise ValueError(f"expected a number, got text {raw!r}") from None
         if not isinstance(raw, (int, float)):
             raise ValueError(f"expected a number, got {raw!r}")
         value = float(raw)
-        if math.isinf(value):
+        if not math.isfinite(value):
             raise ValueError("expected a finite number")
         if value < 0:
             raise ValueError(f"expected a number ≥ 0, got {value:g}")
@@ -549,15 +559,16 @@ def header_names(column: Column) -> set[str]:
     return {_norm_header(n) for n in (column.header, column.label_en, column.label_zh, column.key)}
 
 
-def match_headers(headers: list) -> tuple[str | None, dict[str, int], list[str]]:
+def match_headers(headers: list, table: str | None = None) -> tuple[str | None, dict[str, int], list[str]]:
     """Which input table a header row belongs to, and the position of each of its columns.
 
     Returns ``(table name or None, {column key: position}, missing required column headers)``;
     the table is the one whose required columns are all found, or else the one with most found.
+    With ``table``, only that table's columns are looked for (a reader that knows the table).
     """
     normed = [_norm_header(h) for h in headers]
-    best = (None, {}, [], -1)
-    for name, schema in TABLES.items():
+    best = (None, {}, [], -1 if table is None else -math.inf)
+    for name, schema in (TABLES.items() if table is None else [(table, TABLES[table])]):
         found = {}
         for column in schema.columns:
             names = header_names(column)
@@ -570,7 +581,7 @@ def match_headers(headers: list) -> tuple[str | None, dict[str, int], list[str]]
         if score > best[3]:
             best = (name, found, missing, score)
     name, found, missing, score = best
-    if not found:
+    if not found and table is None:
         return None, {}, []
     return name, found, missing
 

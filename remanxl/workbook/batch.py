@@ -68,6 +68,7 @@ def run_batch(paths: list[Path], write: bool = True, jobs: int | None = None, pr
                     bar.update()
         else:
             from concurrent.futures import ProcessPoolExecutor  # only a batch needs multiprocessing
+            from concurrent.futures.process import BrokenProcessPool
 
             # Load the evaluation code once, here: workers forked from this process start with it
             # instead of each importing it again (about 0.1 s per worker).
@@ -77,15 +78,34 @@ def run_batch(paths: list[Path], write: bool = True, jobs: int | None = None, pr
             from remanxl.method.factors import default_factors
 
             default_factors()
-            with ProcessPoolExecutor(max_workers=jobs) as pool:
-                for row in pool.map(_one, [str(p) for p in paths], [write] * len(paths), chunksize=4):
-                    rows.append(row)
+            try:
+                with ProcessPoolExecutor(max_workers=jobs) as pool:
+                    for row in pool.map(_one, [str(p) for p in paths], [write] * len(paths), chunksize=4):
+                        rows.append(row)
+                        if bar:
+                            bar.update()
+            except BrokenProcessPool:
+                # A worker died (a file that crashed a reader outright): finish the rest one process per
+                # file, so the crash costs only the file that caused it.
+                for p in paths[len(rows):]:
+                    rows.append(_isolated(str(p), write))
                     if bar:
                         bar.update()
     finally:
         if bar:
             bar.close()
     return rows
+
+
+def _isolated(path: str, write: bool) -> BatchRow:
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    try:
+        with ProcessPoolExecutor(max_workers=1) as pool:
+            return pool.submit(_one, path, write).result()
+    except BrokenProcessPool:
+        return BatchRow(path, False, errors=["the evaluation process crashed on this file; nothing was written"])
 
 
 ROLLUP_HEADERS = ["file", "product", "model", "status", *SYMBOLS, "warnings", "errors"]

@@ -17,7 +17,7 @@ import python_calamine as pc
 
 from remanxl.workbook.layout import FACTOR_TABLES, INPUT_SHEETS, SETTINGS_TABLE, STYLE_NAMES, SUMMARY_SHEET
 from remanxl.workbook.reader import Located, WorkbookReadError
-from remanxl.workbook.safety import UnsafeWorkbookError, check_in_background
+from remanxl.workbook.safety import UnsafeWorkbookError, check_cell_extents, check_in_background, table_sheet_parts
 
 _WANTED = {n.casefold(): n for n in [s.excel_table for s in INPUT_SHEETS] + [SETTINGS_TABLE]
            + list(FACTOR_TABLES.values())}
@@ -48,12 +48,14 @@ class _Task(threading.Thread):
         return self.value
 
 
-def read_blocks(path: Path) -> dict:
+def read_blocks(path: Path, scan: bool = True) -> dict:
     """Every remanxl table of a workbook file, each read in one call by python-calamine.
 
     calamine releases the GIL while it parses a sheet, so the parts ledger, which can be
     most of a workbook, is read in a second thread (with its own handle on the file) while
-    this one reads the other tables.
+    this one reads the other tables.  With ``scan``, each thread first scans the cell
+    references of the sheets it is about to read (:func:`~remanxl.workbook.safety.check_cell_extents`):
+    calamine lays a sheet out densely, so one cell at XFD1048576 must be refused before it does.
     """
     try:
         wb = pc.CalamineWorkbook.from_path(str(path), load_tables=True)
@@ -62,21 +64,42 @@ def read_blocks(path: Path) -> dict:
     blocks = {}
     try:
         names = [(name, _WANTED[name.casefold()]) for name in wb.table_names if name.casefold() in _WANTED]
+        where = table_sheet_parts(path) if scan else {}
         large = [(name, canonical) for name, canonical in names if canonical == _LARGE_TABLE]
-        worker = _Task(_read_tables, path, large) if large else None
+        worker = _Task(_read_tables, path, large, where, scan) if large else None
         try:
-            for name, canonical in names:
-                if (name, canonical) not in large:
-                    blocks[canonical] = _block(wb.get_table_by_name(name))
+            small = [(name, canonical) for name, canonical in names if (name, canonical) not in large]
+            if scan:
+                check_cell_extents(path, _parts_of(small, where, path))
+            for name, canonical in small:
+                blocks[canonical] = _block(wb.get_table_by_name(name))
         finally:
             if worker is not None:
                 blocks.update(worker.result())
+    except pc.CalamineError as exc:  # a part calamine cannot parse (the checksum test names damage)
+        raise WorkbookReadError([Located(path.name, None, None, None, f"cannot read the workbook: {exc}")]) from None
     finally:
         wb.close()
     return {canonical: blocks[canonical] for _, canonical in names}  # in the workbook's order, as before
 
 
-def _read_tables(path: Path, names: list[tuple[str, str]]) -> dict:
+def _parts_of(tables, where: dict[str, str], path: Path) -> set[str]:
+    missing = [name for name, _ in tables if name.casefold() not in where]
+    if missing:  # a table whose sheet could not be found: scan every sheet rather than guess
+        return {n for n in _worksheet_parts(path)}
+    return {where[name.casefold()] for name, _ in tables}
+
+
+def _worksheet_parts(path: Path) -> list[str]:
+    import zipfile
+
+    with zipfile.ZipFile(path) as zf:
+        return [n for n in zf.namelist() if n.startswith("xl/worksheets/") and n.endswith(".xml")]
+
+
+def _read_tables(path: Path, names: list[tuple[str, str]], where: dict[str, str], scan: bool) -> dict:
+    if scan:
+        check_cell_extents(path, _parts_of(names, where, path))
     with pc.CalamineWorkbook.from_path(str(path), load_tables=True) as wb:
         return {canonical: _block(wb.get_table_by_name(name)) for name, canonical in names}
 
@@ -111,8 +134,10 @@ class FileWorkbook:
         (check, task), self._pending = self._pending, None
         try:
             blocks = task.result()
-        finally:
-            check.wait()  # a damaged file is refused, whatever the reader made of it
+        except BaseException:
+            check.wait(remember=False)  # a damaged part explains a reader's failure best: raised first
+            raise
+        check.wait()
         return blocks
 
     def write_summary(self, model) -> None:

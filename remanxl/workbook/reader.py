@@ -114,13 +114,11 @@ def read_tables(tables: dict[str, tuple[str, int, int, list, list[list]]]) -> Wo
                                    "or renamed (create it again from the template)"))
             continue
         sheet_name, header_row, first_col, headers, data = block
-        name, positions, missing = match_headers(headers)
-        if name != sheet.table or missing:
+        _, positions, missing = match_headers(headers, sheet.table)
+        if missing:
             expected = [c.header for c in TABLES[sheet.table].columns if c.required]
-            present = [h for h in expected if h in headers]
-            gone = [h for h in expected if h not in present]
             located.append(Located(sheet_name, f"{column_letter(first_col + 1)}{header_row}", header_row, None,
-                                   f"table {sheet.excel_table}: header(s) renamed or removed: {', '.join(gone) or missing}; "
+                                   f"table {sheet.excel_table}: header(s) renamed or removed: {', '.join(missing)}; "
                                    f"expected the columns {', '.join(expected)}"))
             continue
         loc.places[sheet.table] = Place(sheet_name, header_row,
@@ -149,16 +147,32 @@ def read_tables(tables: dict[str, tuple[str, int, int, list, list[list]]]) -> Wo
         block = tables.get(excel_name)
         if block is None:
             continue  # factor tables are optional: the shipped ones apply
-        _, _, _, headers, data = block
+        sheet_name, header_row, first_col, headers, data = block
+        loc.places[f"factors:{name}"] = Place(sheet_name, header_row,
+                                              {h: column_letter(first_col + i + 1) for i, h in enumerate(headers)})
         rows = []
-        for r in data:
+        for k, r in enumerate(data):
             rec = {h: _clean(v) for h, v in zip(headers, r)}
             if any(v is not None for v in rec.values()):
+                rec["_row"] = k  # position below the header: a fault is reported at its cell
                 rows.append(rec)
         inp.factors[name] = [r for r in rows if r.get(headers[0]) is not None]
+    located += _spelling(inp, loc)
     if located:
         raise WorkbookReadError(located)
     return WorkbookData(inp, loc)
+
+
+def _spelling(inp: EvaluationInput, loc: "Locator") -> list[Located]:
+    """Non-canonical spellings the native formulas would misread (see :mod:`remanxl.workbook.spelling`)."""
+    from remanxl.method.factors import default_factors
+    from remanxl.workbook.spelling import spelling_problems
+
+    extra = {str(next(iter(r.values()))) for rows in inp.factors.values() for r in rows}  # user-added keys
+    out = []
+    for table, rows in inp.tables.items():
+        out += [loc.locate(p) for p in spelling_problems(table, rows, default_factors(), extra)]
+    return out
 
 
 def read_workbook(path: str | Path) -> WorkbookData:

@@ -15,6 +15,7 @@ small parts go through :mod:`zipfile`'s own writer, where that costs nothing.
 """
 from __future__ import annotations
 
+import math
 import os
 import posixpath
 import shutil
@@ -96,6 +97,8 @@ def _cell_xml(ref: str, value, style: int) -> str:
         v = value.cached
         if isinstance(v, bool):
             return f'<c r="{ref}"{s} t="b">{f}<v>{int(v)}</v></c>'
+        if isinstance(v, (int, float)) and not math.isfinite(v):
+            return f'<c r="{ref}"{s} t="e">{f}<v>#NUM!</v></c>'
         if isinstance(v, (int, float)):
             return f'<c r="{ref}"{s}>{f}<v>{repr(float(v))}</v></c>'
         if isinstance(v, str) and v.startswith("#"):
@@ -108,6 +111,8 @@ def _cell_xml(ref: str, value, style: int) -> str:
     if isinstance(value, bool):
         return f'<c r="{ref}"{s} t="b"><v>{int(value)}</v></c>'
     if isinstance(value, (int, float)):
+        if not math.isfinite(value):  # OOXML has no infinity: show the error a spreadsheet would
+            return f'<c r="{ref}"{s} t="e"><v>#NUM!</v></c>'
         return f'<c r="{ref}"{s}><v>{repr(float(value))}</v></c>'
     text = escape(str(value))
     space = ' xml:space="preserve"' if text != text.strip() else ""
@@ -156,62 +161,118 @@ _EMPTY_SHEET = (f'<worksheet xmlns="{NS}" xmlns:r="{R_NS}"><sheetViews><sheetVie
 def rebuild_sheet(old_xml: bytes, model: SummaryModel, styles: dict[str, int]) -> bytes:
     """The sheet's XML with remanxl's cells, keeping its views, protection, drawing and the rest.
 
-    The kept elements are copied as text slices of the original part, so their
-    namespaces and attributes are exactly as the author (Excel, openpyxl …) wrote them.
+    The kept elements are copied as byte slices of the original part (their boundaries found by an
+    XML parser, not by pattern), so their namespaces and attributes stay exactly as the author
+    (Excel, openpyxl …) wrote them; the new elements take the root's namespace prefix, if any.
     """
-    text = old_xml.decode("utf-8")
     root = _parse(old_xml)
-    open_end = text.index(">", text.index("<worksheet") if "<worksheet" in text else text.index(":worksheet")) + 1
-    prolog = text[:open_end]
+    prefix = _prefix_of(old_xml, root)
+    head, children, tail = _top_level(old_xml)
     dimension, cols, data, merges = render_sheet_data(model, styles)
     new = {"dimension": dimension, "cols": cols, "sheetData": data, "mergeCells": merges}
-    kept = _element_slices(text, [child.tag.split("}")[-1] for child in root])
+    kept: dict[str, bytes] = {}
+    for name, raw in children:
+        kept[name] = kept.get(name, b"") + raw
     body = []
     for name in _ORDER:
         if name in new:
-            body.append(new[name])
+            if new[name]:
+                body.append(_with_prefix(new[name], prefix).encode("utf-8"))
         elif name in kept:
             body.append(kept[name])
-    closing = text[text.rindex("</"):]
-    return (prolog + "".join(body) + closing).encode("utf-8")
+    unknown = [name for name, _ in children if name not in _ORDER and name not in new]
+    body += [kept[name] for name in dict.fromkeys(unknown)]  # nothing the schema lacks is dropped
+    result = head + b"".join(body) + tail
+    check = _parse(result)  # never replace a workbook's part with something that is not well-formed
+    if check.find(_q("sheetData")) is None:
+        raise ValueError("rebuilt summary sheet lost its sheetData")
+    return result
 
 
-def _element_slices(text: str, names: list[str]) -> dict[str, str]:
-    """Raw text of each top-level child element (repeated ones, like conditionalFormatting, joined)."""
+def _prefix_of(xml: bytes, root) -> str:
+    """``"x:"`` when the root is written ``<x:worksheet>``, else ``""``."""
     import re
 
-    out: dict[str, str] = {}
-    depth_re = re.compile(r"<(/?)([\w.]+:)?([\w]+)([^>]*?)(/?)>", re.S)
-    pos, depth, start, current = 0, 0, None, None
-    body_start = text.index(">", text.index("worksheet")) + 1
-    for m in depth_re.finditer(text, body_start):
-        closing, _, name, _, selfclose = m.groups()
-        if m.group(0).startswith("<?") or m.group(0).startswith("<!"):
-            continue
-        if depth == 0 and not closing:
-            start, current = m.start(), name
-            if selfclose:
-                out[name] = out.get(name, "") + text[start:m.end()]
-                continue
-            depth = 1
-            continue
-        if closing:
-            depth -= 1
-            if depth == 0 and current:
-                out[current] = out.get(current, "") + text[start:m.end()]
-                current = None
-        elif not selfclose:
-            depth += 1
-    del pos
-    return {k: v for k, v in out.items() if k in names}
+    m = re.search(rb"<([A-Za-z_][\w.-]*:)?worksheet\b", xml)
+    return m.group(1).decode() if m and m.group(1) else ""
+
+
+def _with_prefix(xml: str, prefix: str) -> str:
+    import re
+
+    if not prefix:
+        return xml
+    return re.sub(r"<(/?)(?=[A-Za-z])", lambda m: f"<{m.group(1)}{prefix}", xml)
+
+
+def _top_level(xml: bytes) -> tuple[bytes, list[tuple[str, bytes]], bytes]:
+    """``(everything up to the root's start tag, [(local name, raw bytes) of each child], the closing tag)``.
+
+    Element boundaries come from expat's byte offsets; the end of a start tag is found by a scan
+    that respects quoted attribute values (which may hold ``>``).
+    """
+    from xml.parsers import expat
+
+    parser = expat.ParserCreate()
+    depth = 0
+    starts: list[int] = []
+    spans: list[tuple[str, int, int]] = []
+    root_end = [0]
+    closing = [len(xml)]
+
+    def start(name, attrs):
+        nonlocal depth
+        i = parser.CurrentByteIndex
+        if depth == 0:
+            root_end[0] = _tag_end(xml, i)
+        elif depth == 1:
+            starts.append(i)
+        depth += 1
+
+    def end(name):
+        nonlocal depth
+        depth -= 1
+        i = parser.CurrentByteIndex
+        if depth == 1:
+            s = starts.pop()
+            tag_end = _tag_end(xml, s)
+            stop = tag_end if xml[tag_end - 2:tag_end] == b"/>" else xml.index(b">", i) + 1
+            spans.append((name.rsplit(":", 1)[-1], s, stop))
+        elif depth == 0:
+            closing[0] = i
+
+    parser.StartElementHandler, parser.EndElementHandler = start, end
+    parser.Parse(xml, True)
+    children = [(name, xml[s:e]) for name, s, e in spans]
+    return xml[: root_end[0]], children, xml[closing[0]:]
+
+
+def _tag_end(xml: bytes, i: int) -> int:
+    """Index just past the ``>`` closing the tag that starts at ``i`` (quotes respected)."""
+    quote = None
+    j = i + 1
+    n = len(xml)
+    while j < n:
+        ch = xml[j]
+        if quote is not None:
+            if ch == quote:
+                quote = None
+        elif ch in (0x22, 0x27):  # " or '
+            quote = ch
+        elif ch == 0x3E:  # >
+            return j + 1
+        j += 1
+    raise ValueError("unterminated tag")
 
 
 def write_sheet(src: str | Path, sheet_name: str, model: SummaryModel, dst: str | Path | None = None,
                 style_names=()) -> Path:
     """Replace the cells of ``sheet_name`` (created if missing) and save atomically to ``dst`` (default: in place)."""
     src = Path(src)
-    dst = Path(dst) if dst else src
-    check_workbook(src)
+    # Through a link, update the file it points to (and keep the link); permissions of a new file
+    # follow the umask as for any file the user saves.
+    dst = Path(os.path.realpath(dst if dst else src))
+    check_workbook(src, scan_cells=False)  # no sheet but the Summary is parsed here, and that one as a tree
     with zipfile.ZipFile(src) as zf:
         parts = sheet_parts(zf)
         infos = zf.infolist()
@@ -254,12 +315,20 @@ def write_sheet(src: str | Path, sheet_name: str, model: SummaryModel, dst: str 
                 os.fsync(fh.fileno())
             if dst.exists():
                 shutil.copymode(dst, tmp)
+            else:
+                os.chmod(tmp, 0o666 & ~_umask())
             os.replace(tmp, dst)
         except BaseException:
             if os.path.exists(tmp):
                 os.unlink(tmp)
             raise
     return dst
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def _copy_info(info: zipfile.ZipInfo) -> zipfile.ZipInfo:
