@@ -189,3 +189,9 @@ def test_unspecified_provenance_is_a_warning_not_a_dodge_of_the_rule():
 def test_infinite_settings_are_refused():
     with pytest.raises(InputError, match="finite"):
         evaluate({"settings": {"functional_unit_quantity": "inf"}})
+
+
+def test_coefficients_typed_into_udfs_must_be_positive():
+    assert udfs.REMAN_TCE(1, "electricity", "kWh", 0).startswith("#VALUE! electricity_basis")
+    assert udfs.REMAN_CO2E(1, "electricity", "kWh", None, 0).startswith("#VALUE! grid_factor")
+    assert udfs.REMAN_TCE(1000, "electricity", "kWh", 0.3) == 300.0

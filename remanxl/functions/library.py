@@ -105,6 +105,14 @@ def _valid_floats(cells: list) -> list | None:
     return None
 
 
+def _positive(value, name: str) -> float:
+    """A coefficient typed in a cell: a number > 0 (0 would silently drop a source)."""
+    v = _sum(value, name)
+    if not v > 0:
+        raise _bad(name, f"expected a number > 0, got {v:g}")
+    return v
+
+
 def _text(value, name: str, optional: bool = False):
     if isinstance(value, (list, tuple)):
         flat = [v for v in _flat(value) if v not in (None, "")]
@@ -326,7 +334,7 @@ def REMAN_TCE(quantity, energy_type, unit=None, electricity_basis=None, spill=Fa
     table = f["energy_conversion"]
     equal = None
     if isinstance(electricity_basis, (int, float)) and not isinstance(electricity_basis, bool):
-        equal = _sum(electricity_basis, "electricity_basis")
+        equal = _positive(electricity_basis, "electricity_basis")
     elif electricity_basis not in (None, ""):
         basis = str(electricity_basis).strip().casefold()
         if basis in ("equal", "等价值"):
@@ -369,7 +377,7 @@ def REMAN_CO2E(quantity, source, unit=None, gwp_set=None, grid_factor=None, spil
     gwp_set = gwp_set.upper()
     grid_table = f["grid_emission_factors"]
     if isinstance(grid_factor, (int, float)) and not isinstance(grid_factor, bool):
-        grid = _sum(grid_factor, "grid_factor")
+        grid = _positive(grid_factor, "grid_factor")
     else:
         grid = grid_table.value(_text(grid_factor, "grid_factor", optional=True) or "cn_national_2023",
                                 what="grid factor")
