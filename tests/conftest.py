@@ -1,3 +1,4 @@
+import os
 import sys
 from pathlib import Path
 
@@ -11,3 +12,17 @@ from spec_vectors import SPEC  # noqa: E402
 def pytest_sessionstart(session):
     if not (SPEC / "vectors").is_dir():
         raise pytest.UsageError(f"the method specification is missing: expected {SPEC} (set REMANXL_SPEC)")
+
+
+@pytest.fixture(scope="session")
+def lo():
+    """One LibreOffice headless for the whole run; missing LibreOffice skips locally and fails on CI."""
+    from remanxl.testing.libreoffice import LibreOffice, missing_reason
+
+    reason = missing_reason()
+    if reason:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"CI must run the LibreOffice tests, but {reason}")
+        pytest.skip(reason)
+    with LibreOffice(timeout=120) as office:
+        yield office

@@ -17,7 +17,6 @@ import re
 import sys
 import types
 import zipfile
-from pathlib import Path
 
 import pytest
 

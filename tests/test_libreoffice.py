@@ -1,12 +1,11 @@
 """Workbooks recalculated in LibreOffice headless compute what remanxl's Python computes.
 
-One soffice serves the whole module.  Without LibreOffice these tests skip,
-except on CI (CI=true), where a missing LibreOffice is a failure.
+One soffice serves the whole run (the ``lo`` fixture in conftest.py).  Without LibreOffice these
+tests skip, except on CI (CI=true), where a missing LibreOffice is a failure.
 """
 import ast
 import hashlib
 import math
-import os
 import re
 
 import openpyxl
@@ -27,15 +26,6 @@ WATER = [["Side", "Stream", "Quantity", "Unit"],
          ["original", "fresh_water", 6500, "m3"]]
 
 
-@pytest.fixture(scope="module")
-def lo():
-    reason = missing_reason()
-    if reason:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"CI must run the LibreOffice tests, but {reason}")
-        pytest.skip(reason)
-    with LibreOffice(timeout=60) as office:
-        yield office
 
 
 def book(tmp_path, cells, name="book.xlsx", sheet="S"):
@@ -206,7 +196,7 @@ def test_structured_references_and_sumifs(lo, tmp_path):
     ws.title = "Water"
     ws.append(["Side", "Stream", "Quantity", "Unit", "Double"])
     for r, row in enumerate(WATER[1:] + [["reman", "fresh_water", 300, "m3"]], start=2):
-        ws.append(row + [f"=Table1[[#This Row],[Quantity]]*2"])
+        ws.append(row + ["=Table1[[#This Row],[Quantity]]*2"])
     ws.add_table(Table(displayName="Table1", ref="A1:E4"))
     ws["G1"] = "=SUM(Table1[Quantity])"
     ws["G2"] = '=SUMIFS(Table1[Quantity],Table1[Side],"reman")'

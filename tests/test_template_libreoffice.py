@@ -5,7 +5,6 @@ Before recalculation every cached value in the Summary is overwritten with a wro
 passing test cannot be LibreOffice repeating what remanxl wrote.
 """
 import math
-import os
 import re
 import zipfile
 
@@ -13,7 +12,6 @@ import pytest
 
 from remanxl import evaluate, load_example
 from remanxl.method.inputs import TABLES, EvaluationInput
-from remanxl.testing.libreoffice import LibreOffice, missing_reason
 from remanxl.workbook.io import evaluate_workbook
 from remanxl.workbook.layout import BY_TABLE, COMPUTED, HEADER_ROW, SUMMARY_COL, SUMMARY_FIRST_ROW, SUMMARY_SHEET
 from remanxl.workbook.xlsxpatch import sheet_parts
@@ -33,15 +31,6 @@ CASES = {
 }
 
 
-@pytest.fixture(scope="module")
-def lo():
-    reason = missing_reason()
-    if reason:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"CI must run the LibreOffice tests, but {reason}")
-        pytest.skip(reason)
-    with LibreOffice(timeout=120) as office:
-        yield office
 
 
 def poison_cached_values(path):

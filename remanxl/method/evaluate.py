@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from remanxl.method import indicators as ind
 from remanxl.method.errors import InputError, Problem, RemanxlError, UndefinedRateError, excel_precision
 from remanxl.method.factors import FactorSet, UnknownKeyError, default_factors
-from remanxl.method.inputs import INVENTORY_TABLES, SIDES, EvaluationInput, Row, parse_tables
+from remanxl.method.inputs import INVENTORY_TABLES, SIDES, EvaluationInput, parse_tables
 from remanxl.method.inventory import (Context, Line, Total, energy_kgce, energy_on_basis, ghg_kgco2e, plain_sum,
                                       pollutants, provenance)
 from remanxl.method.parts import mass_balance_gap, ratio_terms, sum_ledger

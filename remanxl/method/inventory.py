@@ -230,8 +230,6 @@ def ghg_kgco2e(rows: list[Row], ctx: Context) -> Total:
     ``fuel_factor_method`` is ``tabulated``); a gas of the gwp table × its GWP in the chosen set.
     Exported electricity and heat count negative.
     """
-    s, f = ctx.settings, ctx.factors
-    fuels, gwp = f["fuel_emission_factors"], f["gwp"]
     total = Total("EG", "kgCO2e")
     sources: dict = {}  # source as typed -> (key, unit, factor) or a fault, worked out once
     for row in rows:

@@ -80,7 +80,7 @@ def build_summary(ev: Evaluation) -> SummaryModel:
         m.put(4, 0, "Valid evaluation 评价有效", "rx group")
     else:
         m.put(4, 0, "INVALID 评价无效: " + "; ".join(ev.invalid_reasons), "rx bad")
-        m.merges.append(f"A4:O4")
+        m.merges.append("A4:O4")
     m.put(5, 0, "Values come from remanxl (static until the next recompute). The native columns recompute in any "
                 "spreadsheet; the Live column needs the remanxl add-in. 数值由 remanxl 计算;原生公式列任何表格软件均可重算;"
                 "实时列需加载 remanxl 加载项。", "rx note")

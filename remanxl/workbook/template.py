@@ -100,7 +100,6 @@ def _settings(wb, inp: EvaluationInput | None):
     for i, h in enumerate(SETTINGS_HEADERS, start=1):
         ws.cell(HEADER_ROW, i, h).style = "rx header"
     values = dict(inp.settings) if inp else {}
-    grid_keys = ",".join(default_factors()["grid_emission_factors"].keys())
     for k, spec in enumerate(SETTINGS):
         row = HEADER_ROW + 1 + k
         ws.cell(row, 1, spec.name).style = "rx computed"
