@@ -157,3 +157,19 @@ def test_live_sheet_reman_evaluate_over_the_whole_workbook(recalculated, case):
             assert close(live[f"E{row}"], r.numerator) and close(live[f"F{row}"], r.denominator)
     status = live[f"B{LIVE_ANCHOR_ROW + 15}"]
     assert status.startswith("Valid") if ev.valid else status.startswith("INVALID")
+
+
+def test_named_totals_let_a_user_type_reman_sw_cwr_cwm(lo, tmp_path):
+    """=REMAN_SW(CWR, CWM) typed anywhere in the workbook uses the Summary's native totals."""
+    from openpyxl import load_workbook
+
+    path = vector_workbook(tmp_path / "t4.xlsx", t4_input())
+    assert evaluate_workbook(path).ok
+    wb = load_workbook(path)
+    ws = wb.create_sheet("Mine")
+    ws["A1"] = "=REMAN_SW(CWR, CWM)"
+    ws["A2"] = "=REMAN_RSW(ESR, ESM)"
+    wb.save(path)
+    cells = lo.recalculate(path)["Mine"]
+    ev = evaluate(EvaluationInput.from_dict(t4_input()))
+    assert close(cells["A1"], ev["SW"].value) and close(cells["A2"], ev["RSW"].value)

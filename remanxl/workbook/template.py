@@ -68,6 +68,8 @@ GUIDE = [
      "remanxl 的解读,相关取舍均为可见设置。", None),
     ("", None),
     ("Functions 函数 (with the remanxl add-in)", "rx group"),
+    ("The totals of the Summary have names: CER, CEM (energy), CMR, CMM, CWR, CWM, EGR, EGM, EAR, EAM, EWR, EWM, "
+     "ESR, ESM — type =REMAN_SW(CWR, CWM) in any cell. 汇总表的合计已命名,可在任意单元格输入 =REMAN_SW(CWR, CWM)。", None),
 ]
 
 
@@ -289,7 +291,22 @@ def _summary_shell(wb):
     ws.add_chart(chart, f"Q{SUMMARY_HEADER_ROW}")
     ws.freeze_panes = f"C{SUMMARY_FIRST_ROW}"
     _protect(ws)
+    _indicator_names(wb)
     return ws
+
+
+def _indicator_names(wb):
+    """Names for the native subtotals, so that ``=REMAN_SW(CWR, CWM)`` works in any cell of the workbook."""
+    from remanxl.workbook.layout import SUMMARY_COL
+
+    num = get_column_letter(SUMMARY_COL["native_num"] + 1)
+    den = get_column_letter(SUMMARY_COL["native_den"] + 1)
+    for offset, info in enumerate(INDICATORS):
+        if info.group == "implementation":
+            continue  # their terms (m_product …) are not symbols of the standard
+        row = SUMMARY_FIRST_ROW + offset
+        for name, col in ((info.numerator, num), (info.denominator, den)):
+            wb.defined_names[name] = DefinedName(name, attr_text=f"'{SUMMARY_SHEET}'!${col}${row}")
 
 
 def live_formula() -> str:
