@@ -166,8 +166,8 @@ def share(part, whole, part_name: str = "part", whole_name: str = "whole") -> fl
 
     Examples
     --------
-    >>> share(560, 598.9)
-    0.9350475872432793
+    >>> round(share(560, 598.9), 6)
+    0.935048
     """
     p = _number(part, part_name)
     w = _number(whole, whole_name)
