@@ -6,7 +6,7 @@ Each block's header row says what it is: an input table (see
 """
 from __future__ import annotations
 
-from remanxl.method.errors import InputError, Problem
+from remanxl.method.errors import InputError
 from remanxl.method.evaluate import Evaluation, evaluate
 from remanxl.method.factors import default_factors
 from remanxl.method.indicators import BY_SYMBOL
@@ -82,4 +82,4 @@ def indicator_table(ev: Evaluation) -> list[list]:
     return rows
 
 
-__all__ = ["evaluate_grids", "indicator_table", "Problem"]
+__all__ = ["evaluate_grids", "indicator_table"]

@@ -12,7 +12,7 @@ import math
 from dataclasses import dataclass, field
 
 from remanxl.method import indicators as ind
-from remanxl.method.errors import InputError, Problem, RemanxlError, UndefinedRateError, excel_precision
+from remanxl.method.errors import InputError, Problem, UndefinedRateError, excel_precision
 from remanxl.method.factors import FactorSet, UnknownKeyError, default_factors
 from remanxl.method.inputs import INVENTORY_TABLES, SIDES, EvaluationInput, parse_tables
 from remanxl.method.inventory import (Context, Line, Total, energy_kgce, energy_on_basis, ghg_kgco2e, plain_sum,
@@ -389,4 +389,4 @@ def _both_bases(ledger, settings: Settings) -> dict:
     return out
 
 
-__all__ = ["evaluate", "Evaluation", "IndicatorResult", "RemanxlError"]
+__all__ = ["evaluate", "Evaluation", "IndicatorResult"]

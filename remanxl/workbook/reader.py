@@ -13,7 +13,7 @@ from pathlib import Path
 from remanxl.method.errors import InputError, Problem
 from remanxl.method.inputs import TABLES, ColumnTable, EvaluationInput, match_headers
 from remanxl.method.settings import SPEC_BY_NAME
-from remanxl.workbook.layout import (FACTOR_TABLES, FACTORS_SHEET, INPUT_SHEETS, SETTINGS_SHEET, SETTINGS_TABLE)
+from remanxl.workbook.layout import FACTOR_TABLES, INPUT_SHEETS, SETTINGS_SHEET, SETTINGS_TABLE
 from remanxl.workbook.safety import check_workbook
 
 
@@ -186,5 +186,4 @@ def read_workbook(path: str | Path) -> WorkbookData:
     return data
 
 
-__all__ = ["read_workbook", "read_tables", "WorkbookData", "WorkbookReadError", "Located", "Locator",
-           "FACTORS_SHEET"]
+__all__ = ["read_workbook", "read_tables", "WorkbookData", "WorkbookReadError", "Located", "Locator"]

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from remanxl.method.errors import excel_precision
 from remanxl.method.evaluate import Evaluation
-from remanxl.method.indicators import BY_SYMBOL, GROUPS, INDICATORS
+from remanxl.method.indicators import GROUPS, INDICATORS
 from remanxl.method.settings import SETTINGS
 from remanxl.workbook.formulas import native_terms
 from remanxl.workbook.layout import SUMMARY_COL, SUMMARY_COLUMNS, SUMMARY_FIRST_ROW, SUMMARY_HEADER_ROW
@@ -231,4 +231,4 @@ def _factors(m, row, ev) -> int:
     return _table(m, row, "Factor table versions 系数表版本", ["Table 系数表", "Version 版本"], rows, ["rx text", "rx text"])
 
 
-__all__ = ["build_summary", "SummaryModel", "Cell", "Formula", "BY_SYMBOL"]
+__all__ = ["build_summary", "SummaryModel", "Cell", "CellError", "Formula"]
