@@ -104,13 +104,17 @@ def not_a_workbook_zip(tmp, good):
     return p, "not an Excel workbook"
 
 
+#: How a far cell is refused: the capped reader gives up (POSIX), or the reference scan finds it.
+FAR = "needed more than" if hasattr(__import__("os"), "fork") else "beyond column ZZ or row 999,999"
+
+
 def far_cell_without_dimension(tmp, good):
     def change(e):
         import re
         part = sheet_of(e, "Energy 能源")
         xml = re.sub(rb'<dimension ref="[^"]+"/>', b"", e[part])
         e[part] = xml.replace(b"</sheetData>", b'<row r="1048576"><c r="XFD1048576"><v>1</v></c></row></sheetData>')
-    return rewrite(good, tmp / "farcell.xlsx", change), "at 1048576, beyond column ZZ or row 999,999"
+    return rewrite(good, tmp / "farcell.xlsx", change), FAR
 
 
 def huge_table_ref(tmp, good):
@@ -131,8 +135,27 @@ def entities_after_a_long_comment(tmp, good):
     return rewrite(good, tmp / "late-dtd.xlsx", change), "DTD or entities"
 
 
+def _far_variant(name, snippet):
+    """A sheet with ``snippet`` added to its data: spellings of far cells a pattern check can miss."""
+    def make(tmp, good):
+        def change(e):
+            part = sheet_of(e, "Energy 能源")
+            e[part] = e[part].replace(b"</sheetData>", snippet + b"</sheetData>")
+        return rewrite(good, tmp / f"{name}.xlsx", change), FAR
+    make.__name__ = name
+    return make
+
+
+FAR_VARIANTS = [
+    _far_variant("block_within_each_limit", b'<row r="999999"><c r="ZZ999999"><v>1</v></c></row>'),
+    _far_variant("single_quoted_reference", b"<row r='1048576'><c r='XFD1048576'><v>1</v></c></row>"),
+    _far_variant("lower_case_reference", b'<row r="999999"><c r="xfd999999"><v>1</v></c></row>'),
+    _far_variant("cells_without_references", b'<row r="999999">' + b'<c t="n"><v>1</v></c>' * 3000 + b"</row>"),
+]
+
 CASES = [not_a_zip, old_xls, truncated, zip_bomb, entities, million_rows, renamed_header, removed_table,
-         not_a_workbook_zip, far_cell_without_dimension, huge_table_ref, entities_after_a_long_comment]
+         not_a_workbook_zip, far_cell_without_dimension, huge_table_ref, entities_after_a_long_comment,
+         *FAR_VARIANTS]
 
 
 MEMORY_LIMIT = 1 << 30  # address space of the refusing process: a reader that tried to allocate would fail

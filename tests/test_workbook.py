@@ -337,3 +337,53 @@ def test_a_batch_survives_a_worker_that_dies(tmp_path, monkeypatch):
     status = {os.path.basename(r.path): r.ok for r in rows}
     assert status == {"a.xlsx": True, "b.xlsx": False, "c.xlsx": True}
     assert "crashed" in next(r for r in rows if r.path.endswith("b.xlsx")).errors[0]
+
+
+def _rewrite_parts(path, change):
+    with zipfile.ZipFile(path) as zf:
+        entries = {i.filename: zf.read(i) for i in zf.infolist()}
+    change(entries)
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in entries.items():
+            zf.writestr(name, data)
+
+
+def test_a_summary_renamed_in_another_case_is_rewritten_not_doubled(tmp_path):
+    path = vector_workbook(tmp_path / "case.xlsx", t4_input())
+    _rewrite_parts(path, lambda e: e.__setitem__(
+        "xl/workbook.xml", e["xl/workbook.xml"].replace(SUMMARY_SHEET.encode(), SUMMARY_SHEET.upper().encode())))
+    assert evaluate_workbook(path).ok
+    wb = load_workbook(path)
+    assert [n for n in wb.sheetnames if n.casefold() == SUMMARY_SHEET.casefold()] == [SUMMARY_SHEET.upper()]
+
+
+def test_a_missing_summary_is_added_to_a_prefixed_workbook(tmp_path):
+    """A workbook.xml written with a namespace prefix (<x:workbook>) and no Summary sheet."""
+    import re
+
+    from defusedxml import ElementTree as SafeET
+
+    path = vector_workbook(tmp_path / "nosummary.xlsx", t4_input())
+
+    def change(e):
+        wb = e["xl/workbook.xml"].decode()
+        wb = re.sub(r'<sheet name="Summary[^>]*/>', "", wb)
+        wb = re.sub(r"<(/?)(?!\?)([A-Za-z]+)", lambda m: f"<{m.group(1)}x:{m.group(2)}", wb)
+        wb = wb.replace('xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"',
+                        'xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main"')
+        e["xl/workbook.xml"] = wb.encode()
+
+    _rewrite_parts(path, change)
+    assert evaluate_workbook(path).ok
+    SafeET.fromstring(parts(path)["xl/workbook.xml"])
+    assert summary_values(path)["SW"][0] == pytest.approx(vector("T4")["expected"]["SW"], abs=TOL)
+
+
+def test_elements_the_writer_does_not_know_stay_where_they_were(tmp_path):
+    path = vector_workbook(tmp_path / "alt.xlsx", t4_input())
+    alt = (b'<mc:AlternateContent xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006">'
+           b'<mc:Fallback/></mc:AlternateContent>')
+    part = _patch_summary(path, lambda xml: xml.replace(b"<pageMargins", alt + b"<pageMargins"))
+    assert evaluate_workbook(path).ok
+    xml = parts(path)[part]
+    assert xml.index(b"<mc:AlternateContent") < xml.index(b"<pageMargins")

@@ -48,6 +48,19 @@ class _Task(threading.Thread):
         return self.value
 
 
+def read_blocks_safely(path: Path) -> dict:
+    """:func:`read_blocks` where a hostile file cannot take the process down.
+
+    POSIX: in a forked child with capped memory (:mod:`remanxl.workbook.isolation`).  Elsewhere:
+    in-process, after the cell-reference scan.
+    """
+    from remanxl.workbook.isolation import CAN_FORK, run_capped
+
+    if CAN_FORK:
+        return run_capped(read_blocks, path, False)
+    return read_blocks(path, scan=True)
+
+
 def read_blocks(path: Path, scan: bool = True) -> dict:
     """Every remanxl table of a workbook file, each read in one call by python-calamine.
 
@@ -60,7 +73,7 @@ def read_blocks(path: Path, scan: bool = True) -> dict:
     try:
         wb = pc.CalamineWorkbook.from_path(str(path), load_tables=True)
     except Exception as exc:  # calamine raises its own error types for damaged files
-        raise WorkbookReadError([Located(path.name, None, None, None, f"cannot read the workbook: {exc}")]) from None
+        raise WorkbookReadError([Located("", None, None, None, f"{path.name}: cannot read the workbook: {exc}")]) from None
     blocks = {}
     try:
         names = [(name, _WANTED[name.casefold()]) for name in wb.table_names if name.casefold() in _WANTED]
@@ -77,7 +90,7 @@ def read_blocks(path: Path, scan: bool = True) -> dict:
             if worker is not None:
                 blocks.update(worker.result())
     except pc.CalamineError as exc:  # a part calamine cannot parse (the checksum test names damage)
-        raise WorkbookReadError([Located(path.name, None, None, None, f"cannot read the workbook: {exc}")]) from None
+        raise WorkbookReadError([Located("", None, None, None, f"{path.name}: cannot read the workbook: {exc}")]) from None
     finally:
         wb.close()
     return {canonical: blocks[canonical] for _, canonical in names}  # in the workbook's order, as before
@@ -126,7 +139,7 @@ class FileWorkbook:
         """
         if self._pending is None:
             check = check_in_background(self.path)
-            self._pending = (check, _Task(read_blocks, self.path))
+            self._pending = (check, _Task(read_blocks_safely, self.path))
 
     def read_blocks(self) -> dict:
         """The tables, read only after the hostile-file checks passed (checksums verified meanwhile)."""
@@ -190,7 +203,7 @@ def evaluate_workbook(path: str | Path, output: str | Path | None = None, write:
     except UnsafeWorkbookError as exc:
         from remanxl.workbook.engine import Outcome
 
-        return Outcome(book.name, None, [Located(book.name, None, None, None, str(exc))])
+        return Outcome(book.name, None, [Located("", None, None, None, str(exc))])
     # The method core and the summary writer load while the threads read the file.
     from remanxl.method.factors import default_factors
     from remanxl.workbook.engine import Outcome, recompute
@@ -201,7 +214,7 @@ def evaluate_workbook(path: str | Path, output: str | Path | None = None, write:
         with _no_cyclic_gc():
             outcome = recompute(book, write)
     except UnsafeWorkbookError as exc:
-        return Outcome(book.name, None, [Located(book.name, None, None, None, str(exc))])
+        return Outcome(book.name, None, [Located("", None, None, None, str(exc))])
     outcome.path = book.path
     outcome.written = (book.output or book.path) if outcome.written else None
     return outcome

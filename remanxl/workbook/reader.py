@@ -46,6 +46,8 @@ class Located:
     message: str
 
     def __str__(self) -> str:
+        if not self.sheet:  # a problem with the file as a whole: its message names the file
+            return self.message
         where = f"sheet '{self.sheet}'"
         if self.row is not None:
             where += f", row {self.row}"
@@ -177,11 +179,11 @@ def _spelling(inp: EvaluationInput, loc: "Locator") -> list[Located]:
 
 def read_workbook(path: str | Path) -> WorkbookData:
     """Read and structurally check a filled workbook file."""
-    from remanxl.workbook.io import read_blocks
+    from remanxl.workbook.io import read_blocks_safely
 
     path = Path(path)
-    check_workbook(path)
-    data = read_tables(read_blocks(path))
+    check_workbook(path, scan_cells=False)  # the reading itself cannot be taken down (isolation)
+    data = read_tables(read_blocks_safely(path))
     data.inputs.source = path.name
     return data
 

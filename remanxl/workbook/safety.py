@@ -29,7 +29,10 @@ MAX_DIMENSION_CELLS = 20_000_000  # e.g. 50,000 rows x 400 columns
 _DIMENSION = re.compile(rb"<(?:\w+:)?dimension\s+ref=\"([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?\"")
 _DTD = re.compile(rb"<!DOCTYPE|<!ENTITY", re.IGNORECASE)
 #: A cell or row reference beyond column ZZ (3 letters) or row 999,999 (7 digits).
-_FAR_REF = re.compile(rb' r="(?:[A-Z]{3,}[0-9]+|[A-Z]{0,2}[0-9]{7,})"')  # literal start: sre's fast prefix scan
+#: Fires on the start of a reference, in any quoting or case a parser accepts, so a 24-byte carry
+#: between chunks cannot split it.  (Where the reader runs in a capped child process, see
+#: remanxl.workbook.isolation, this scan is a second line of defence; on Windows it is the first.)
+_FAR_REF = re.compile(rb'\sr\s*=\s*["\'](?:[A-Za-z]{3}|[A-Za-z]{0,2}0|[A-Za-z]{0,2}[1-9][0-9]{6})')
 _ROOT = re.compile(rb"<[A-Za-z_]")  # the first element: no DOCTYPE may follow it
 _TABLE_REF = re.compile(rb'\bref="([A-Z]+)([0-9]+):([A-Z]+)([0-9]+)"')
 MAX_PROLOG = 1 << 20  # comments and processing instructions before the root element
@@ -233,8 +236,8 @@ def _check_cell_extent(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) ->
                 return
             m = _FAR_REF.search(tail + chunk)
             if m:
-                ref = m.group(0)[4:-1].decode(errors="replace")
-                raise UnsafeWorkbookError(f"{name}: worksheet part {info.filename} has a cell or row at {ref}, "
+                ref = m.group(0).split(b"=", 1)[1].strip(b" \t\r\n\"'").decode(errors="replace")
+                raise UnsafeWorkbookError(f"{name}: worksheet part {info.filename} has a cell or row at {ref}…, "
                                           "beyond column ZZ or row 999,999; refusing to read it")
             tail = chunk[-24:]
 

@@ -171,17 +171,22 @@ def rebuild_sheet(old_xml: bytes, model: SummaryModel, styles: dict[str, int]) -
     dimension, cols, data, merges = render_sheet_data(model, styles)
     new = {"dimension": dimension, "cols": cols, "sheetData": data, "mergeCells": merges}
     kept: dict[str, bytes] = {}
+    after: dict[str | None, list[bytes]] = {}  # elements the schema list lacks (mc:AlternateContent …)
+    previous = None
     for name, raw in children:
-        kept[name] = kept.get(name, b"") + raw
-    body = []
+        if name in _ORDER:
+            kept[name] = kept.get(name, b"") + raw
+            previous = name
+        else:
+            after.setdefault(previous, []).append(raw)  # keep it where its author put it
+    body = list(after.get(None, []))
     for name in _ORDER:
         if name in new:
             if new[name]:
                 body.append(_with_prefix(new[name], prefix).encode("utf-8"))
         elif name in kept:
             body.append(kept[name])
-    unknown = [name for name, _ in children if name not in _ORDER and name not in new]
-    body += [kept[name] for name in dict.fromkeys(unknown)]  # nothing the schema lacks is dropped
+        body += after.get(name, [])
     result = head + b"".join(body) + tail
     check = _parse(result)  # never replace a workbook's part with something that is not well-formed
     if check.find(_q("sheetData")) is None:
@@ -280,8 +285,9 @@ def write_sheet(src: str | Path, sheet_name: str, model: SummaryModel, dst: str 
         styles = style_indices(zf.read("xl/styles.xml"), style_names) if "xl/styles.xml" in names else {}
         replaced: dict[str, bytes] = {}
         added: dict[str, bytes] = {}
-        if sheet_name in parts:
-            part, sheet_id = parts[sheet_name]
+        existing = {name.casefold(): name for name in parts}.get(sheet_name.casefold())  # Excel ignores case
+        if existing is not None:
+            part, sheet_id = parts[existing]
             replaced[part] = rebuild_sheet(zf.read(part), model, styles)
         else:
             part, sheet_id, extra = _add_sheet(zf, sheet_name, names)
@@ -424,13 +430,16 @@ def _add_sheet(zf: zipfile.ZipFile, name: str, names: set[str]):
     rids = [int(x) for x in re.findall(r'Id="rId(\d+)"', rels)]
     rid = f"rId{max(rids, default=0) + 1}"
     prefix = re.search(r"<(\w+:)?sheets\b", wb).group(1) or ""
+    # The relationships namespace is declared on the new element itself: the root may use another
+    # prefix for it, or none.
     wb = wb.replace(f"</{prefix}sheets>",
-                    f'<{prefix}sheet name="{escape(name, {chr(34): "&quot;"})}" sheetId="{sheet_id}" r:id="{rid}"/>'
-                    f"</{prefix}sheets>")
-    if 'xmlns:r="' not in wb[: wb.index(">", wb.index("workbook")) + 1]:
-        wb = wb.replace("<workbook ", f'<workbook xmlns:r="{R_NS}" ', 1)
+                    f'<{prefix}sheet xmlns:r="{R_NS}" name="{escape(name, {chr(34): "&quot;"})}" '
+                    f'sheetId="{sheet_id}" r:id="{rid}"/></{prefix}sheets>')
     rels = rels.replace("</Relationships>",
                         f'<Relationship Id="{rid}" Type="{SHEET_REL}" Target="worksheets/sheet{n}.xml"/></Relationships>')
     ct = ct.replace("</Types>", f'<Override PartName="/{part}" ContentType="{SHEET_CT}"/></Types>')
-    return part, sheet_id, {"xl/workbook.xml": wb.encode(), "xl/_rels/workbook.xml.rels": rels.encode(),
-                            "[Content_Types].xml": ct.encode()}
+    edited = {"xl/workbook.xml": wb.encode(), "xl/_rels/workbook.xml.rels": rels.encode(),
+              "[Content_Types].xml": ct.encode()}
+    for data in edited.values():
+        _parse(data)  # never write a part that is not well-formed
+    return part, sheet_id, edited
