@@ -387,3 +387,17 @@ def test_elements_the_writer_does_not_know_stay_where_they_were(tmp_path):
     assert evaluate_workbook(path).ok
     xml = parts(path)[part]
     assert xml.index(b"<mc:AlternateContent") < xml.index(b"<pageMargins")
+
+
+def test_a_factor_value_typed_without_its_key_is_reported_at_its_cell(tmp_path, capsys):
+    from openpyxl import load_workbook as load
+
+    path = vector_workbook(tmp_path / "f.xlsx", t4_input())
+    wb = load(path)
+    ws = wb["Factors 系数"]
+    blank = next(r for r in range(6, 60) if ws.cell(r, 1).value is None and ws.cell(r - 1, 1).value is not None)
+    ws.cell(blank, 5).value = 0.2  # kgce_per_unit of EnergyConversion, no key
+    wb.save(path)
+    assert main(["evaluate", str(path)]) == 1
+    err = capsys.readouterr().err
+    assert f"sheet 'Factors 系数', row {blank}, column A" in err and "needs a key" in err

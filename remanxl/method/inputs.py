@@ -389,6 +389,8 @@ def parse_value(column: Column, raw):
             raise ValueError(f"expected a number, got {raw!r}")
         if isinstance(raw, str):
             text = raw.strip()
+            if "_" in text or not text.isascii():  # float() reads "1_000" and "１５"; a spreadsheet does not
+                raise ValueError(f"expected a number, got text {raw!r}")
             if "," in text:  # thousands separators only: "1,500" is 1500, "1,5" is refused
                 if not _THOUSANDS.match(text):
                     raise ValueError(f"expected a number, got text {raw!r} (use a point for decimals)")

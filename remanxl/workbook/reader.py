@@ -13,7 +13,7 @@ from pathlib import Path
 from remanxl.method.errors import InputError, Problem
 from remanxl.method.inputs import TABLES, ColumnTable, EvaluationInput, match_headers
 from remanxl.method.settings import SPEC_BY_NAME
-from remanxl.workbook.layout import FACTOR_TABLES, INPUT_SHEETS, SETTINGS_SHEET, SETTINGS_TABLE
+from remanxl.workbook.layout import FACTOR_COMPUTED, FACTOR_TABLES, INPUT_SHEETS, SETTINGS_SHEET, SETTINGS_TABLE
 from remanxl.workbook.safety import check_workbook
 
 
@@ -158,7 +158,9 @@ def read_tables(tables: dict[str, tuple[str, int, int, list, list[list]]]) -> Wo
             if any(v is not None for v in rec.values()):
                 rec["_row"] = k  # position below the header: a fault is reported at its cell
                 rows.append(rec)
-        inp.factors[name] = [r for r in rows if r.get(headers[0]) is not None]
+        computed = FACTOR_COMPUTED.get(name)
+        # a row with any value counts, so that a value typed without its key is reported, not dropped
+        inp.factors[name] = [r for r in rows if any(v is not None for k, v in r.items() if k not in ("_row", computed))]
     located += _spelling(inp, loc)
     if located:
         raise WorkbookReadError(located)
