@@ -7,7 +7,6 @@ import sys
 from pathlib import Path
 
 EXIT_OK, EXIT_INPUT, EXIT_INVALID, EXIT_USAGE = 0, 1, 3, 2
-ROLLUP_STEM = "remanxl_rollup"
 
 
 def _print_table(ev, out) -> None:
@@ -118,7 +117,7 @@ def _output_problem(src: Path, output) -> str | None:
 
 
 def cmd_evaluate(args) -> int:
-    from remanxl.workbook.batch import WORKBOOK_SUFFIXES, collect, run_batch, write_rollup
+    from remanxl.workbook.batch import ROLLUP_STEM, WORKBOOK_SUFFIXES, collect, run_batch, write_rollup
 
     if not args.paths:
         return _evaluate_example(args.format)
@@ -142,7 +141,7 @@ def cmd_evaluate(args) -> int:
     if args.output:
         sys.stderr.write("remanxl: -o/--output takes one workbook; for several, each is updated in place\n")
         return EXIT_USAGE
-    books = [b for b in collect(paths) if not b.name.startswith(ROLLUP_STEM)]  # not our own roll-up
+    books = collect(paths)
     if not books:
         sys.stderr.write("remanxl: no .xlsx/.xlsm workbooks found\n")
         return EXIT_INPUT

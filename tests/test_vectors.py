@@ -309,3 +309,13 @@ def test_negative_rate_is_shown_not_clipped():
     assert ev["SW"].value == pytest.approx(-0.3, abs=1e-15)
     assert any("negative" in w for w in ev["SW"].warnings)
     assert not math.isnan(ev["SW"].value)
+
+
+def test_breakdowns_carry_their_own_rates():
+    """The core computes every rate the Summary shows; the workbook layer only lays them out."""
+    ev = evaluate(t1_input())
+    assert ev.breakdowns["energy"]["by_type"]["electricity"]["rate"] == pytest.approx(1 - 95000 / 310000)
+    assert ev.breakdowns["energy"]["by_type"]["coke"]["rate"] == 1.0  # used by the original side only
+    assert ev.breakdowns["energy"]["total_kgce"]["rate"] == pytest.approx(ev["SE"].value)
+    w = evaluate(t4_input()).breakdowns["water"]
+    assert w["fresh_water_m3"]["rate"] == pytest.approx(vector("T4")["expected"]["SW"], abs=TOL)

@@ -8,13 +8,9 @@ Validation sheet remanxl owns, and the first bad cell is selected.
 """
 from __future__ import annotations
 
-from remanxl.workbook.layout import (FACTOR_TABLES, INPUT_SHEETS, SETTINGS_TABLE, SUMMARY_COL, SUMMARY_FIRST_ROW,
-                                     SUMMARY_SHEET, VALIDATION_SHEET)
+from remanxl.workbook.layout import READ_TABLES, SUMMARY_COL, SUMMARY_FIRST_ROW, SUMMARY_SHEET, VALIDATION_SHEET
 from remanxl.workbook.reader import Located
 from remanxl.workbook.summary import SummaryModel
-
-WANTED = {n.casefold(): n for n in [s.excel_table for s in INPUT_SHEETS] + [SETTINGS_TABLE]
-          + list(FACTOR_TABLES.values())}
 
 _FORMATS = {"rx percent": "0.00%", "rx number": "#,##0.00##", "rx computed number": "#,##0.00####"}
 
@@ -49,7 +45,7 @@ class XlwingsWorkbook:
         blocks = {}
         for sheet in self.book.sheets:
             for table in sheet.tables:
-                canonical = WANTED.get(table.name.casefold())
+                canonical = READ_TABLES.get(table.name.casefold())
                 if canonical is None:
                     continue
                 rng = table.range

@@ -106,6 +106,15 @@ def _rounded(obj):
     return excel_precision(obj)
 
 
+def _with_rates(by_key: dict[str, dict[str, float]]) -> dict[str, dict]:
+    """Per-key side totals, each with its own 1 − R/M (None where the original side is 0)."""
+    return {k: _sides(v) for k, v in by_key.items()}
+
+
+def _sides(v: dict[str, float]) -> dict:
+    return {**v, "rate": _rate_or_none(v["reman"], v["original"])}
+
+
 def _rate_or_none(r: float, m: float) -> float | None:
     return 1.0 - r / m if m else None
 
@@ -346,19 +355,19 @@ def evaluate(inp: EvaluationInput | dict, factors: FactorSet | None = None, now:
                 r.reason = "evaluation invalid: estimation note missing"
 
     breakdowns = {
-        "energy": {"by_type": ce.by_key(), "total_kgce": {sd: ce.side(sd) for sd in SIDES},
+        "energy": {"by_type": _with_rates(ce.by_key()), "total_kgce": _sides({sd: ce.side(sd) for sd in SIDES}),
                    "basis": s.electricity_basis,
-                   "other_basis": ({"basis": other_basis, "total_kgce": {sd: ce_other.side(sd) for sd in SIDES}}
+                   "other_basis": ({"basis": other_basis,
+                                    "total_kgce": _sides({sd: ce_other.side(sd) for sd in SIDES})}
                                    if ce_other is not None else None)},
-        "ghg": {"by_source": eg.by_key()},
+        "ghg": {"by_source": _with_rates(eg.by_key())},
         "air": _species_breakdown(air, ctx, "air pollutant"),
         "water_pollutants": _species_breakdown(wat, ctx, "water pollutant"),
-        "water": {"fresh_water_m3": {sd: cw.side(sd) for sd in SIDES},
-                  "wastewater_m3": {sd: ew_volume.side(sd) for sd in SIDES},
-                  "water_pollutant_equivalents": {sd: wat.equivalents.side(sd) for sd in SIDES}},
-        "solid_waste": {cat: {**v, "rate": _rate_or_none(v["reman"], v["original"])}
-                        for cat, v in es.by_key().items()},
-        "materials": {"by_category": cm.by_key()},
+        "water": {"fresh_water_m3": _sides({sd: cw.side(sd) for sd in SIDES}),
+                  "wastewater_m3": _sides({sd: ew_volume.side(sd) for sd in SIDES}),
+                  "water_pollutant_equivalents": _sides({sd: wat.equivalents.side(sd) for sd in SIDES})},
+        "solid_waste": _with_rates(es.by_key()),
+        "materials": {"by_category": _with_rates(cm.by_key())},
         "parts": ledger.to_dict(),
         "parts_both_bases": _both_bases(ledger, settings),
         "lines": {name: [li.to_dict() for li in t.lines]

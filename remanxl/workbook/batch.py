@@ -23,13 +23,18 @@ class BatchRow:
     errors: list[str] | None = None
 
 
+#: Stem of the roll-up files a batch writes (and never reads back as a workbook).
+ROLLUP_STEM = "remanxl_rollup"
+
+
 def collect(paths: list[str | Path]) -> list[Path]:
-    """Workbooks named directly, and those in named folders (not recursive; ~$ lock files skipped)."""
+    """Workbooks named directly, and those in named folders (not recursive; Excel's ~$ lock files,
+    remanxl's temporary files and its own roll-up skipped)."""
     out = []
     for p in map(Path, paths):
         if p.is_dir():
             out += sorted(q for q in p.iterdir() if q.suffix.lower() in WORKBOOK_SUFFIXES
-                          and not q.name.startswith(("~$", ".~")))
+                          and not q.name.startswith(("~$", ".~", ROLLUP_STEM)))
         else:
             out.append(p)
     return out

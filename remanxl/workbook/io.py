@@ -15,12 +15,9 @@ from pathlib import Path
 
 import python_calamine as pc
 
-from remanxl.workbook.layout import FACTOR_TABLES, INPUT_SHEETS, SETTINGS_TABLE, STYLE_NAMES, SUMMARY_SHEET
+from remanxl.workbook.layout import READ_TABLES, STYLE_NAMES, SUMMARY_SHEET
 from remanxl.workbook.reader import Located, WorkbookReadError
 from remanxl.workbook.safety import UnsafeWorkbookError, check_cell_extents, check_in_background, table_sheet_parts
-
-_WANTED = {n.casefold(): n for n in [s.excel_table for s in INPUT_SHEETS] + [SETTINGS_TABLE]
-           + list(FACTOR_TABLES.values())}
 
 #: The table that grows with a plant: read in a thread of its own while the others are read.
 _LARGE_TABLE = "Parts"
@@ -76,7 +73,7 @@ def read_blocks(path: Path, scan: bool = True) -> dict:
         raise WorkbookReadError([Located("", None, None, None, f"{path.name}: cannot read the workbook: {exc}")]) from None
     blocks = {}
     try:
-        names = [(name, _WANTED[name.casefold()]) for name in wb.table_names if name.casefold() in _WANTED]
+        names = [(name, READ_TABLES[name.casefold()]) for name in wb.table_names if name.casefold() in READ_TABLES]
         where = table_sheet_parts(path) if scan else {}
         large = [(name, canonical) for name, canonical in names if canonical == _LARGE_TABLE]
         worker = _Task(_read_tables, path, large, where, scan) if large else None

@@ -58,6 +58,10 @@ FACTOR_TABLES = {
     "units": "Units",
     "ncv_units": "NcvUnits",
 }
+#: Every Excel table remanxl reads, by case-folded name (Excel table names ignore case) -> canonical name.
+READ_TABLES = {n.casefold(): n for n in [s.excel_table for s in INPUT_SHEETS] + [SETTINGS_TABLE]
+               + list(FACTOR_TABLES.values())}
+
 #: Computed columns of factor tables: (factor table, header) — formulas in formulas.py.
 FACTOR_COMPUTED = {"fuel_emission_factors": "kgco2_per_unit_derived"}
 FACTOR_SPARE_ROWS = 8

@@ -162,15 +162,11 @@ def _provenance(m, row, ev) -> int:
     return end + 1
 
 
-def _rate(r, mm):
-    return None if not mm else 1 - r / mm
-
-
 def _breakdowns(m, row, ev) -> int:
     b = ev.breakdowns
     pct = "rx percent"
     num = "rx number"
-    rows = [[k, v["reman"], v["original"], _rate(v["reman"], v["original"])] for k, v in b["energy"]["by_type"].items()]
+    rows = [[k, v["reman"], v["original"], v["rate"]] for k, v in b["energy"]["by_type"].items()]
     row = _table(m, row, "Energy by type 分能源品种 (kgce)", ["Energy type 能源种类", "Reman 再制造", "Original 原制造",
                                                             "Rate 节约率"], rows, ["rx text", num, num, pct])
     other = b["energy"].get("other_basis")
@@ -178,9 +174,9 @@ def _breakdowns(m, row, ev) -> int:
         t = other["total_kgce"]
         row = _table(m, row, f"Energy on the other electricity basis 另一电力折标方式 ({other['basis']})",
                      ["Basis 方式", "Reman 再制造", "Original 原制造", "Rate 节约率"],
-                     [[other["basis"], t["reman"], t["original"], _rate(t["reman"], t["original"])]],
+                     [[other["basis"], t["reman"], t["original"], t["rate"]]],
                      ["rx text", num, num, pct])
-    rows = [[k, v["reman"], v["original"], _rate(v["reman"], v["original"])] for k, v in b["ghg"]["by_source"].items()]
+    rows = [[k, v["reman"], v["original"], v["rate"]] for k, v in b["ghg"]["by_source"].items()]
     row = _table(m, row, "GHG by source 分排放源 (kgCO2e)", ["Source 排放源", "Reman 再制造", "Original 原制造",
                                                           "Rate 减排率"], rows, ["rx text", num, num, pct])
     for key, title in (("air", "Air pollutants by species 大气污染物分物种"),
@@ -191,11 +187,9 @@ def _breakdowns(m, row, ev) -> int:
                                      "Rate (mass) 减排率", "Counted 计入", "Note 说明"],
                      rows, ["rx text", num, num, num, num, pct, "rx text", "rx wrap"])
     w = b["water"]
-    rows = [["Fresh water 新水 (m3)", w["fresh_water_m3"]["reman"], w["fresh_water_m3"]["original"]],
-            ["Wastewater 废水 (m3)", w["wastewater_m3"]["reman"], w["wastewater_m3"]["original"]],
-            ["Water pollutants 水污染物 (PE)", w["water_pollutant_equivalents"]["reman"],
-             w["water_pollutant_equivalents"]["original"]]]
-    rows = [r + [_rate(r[1], r[2])] for r in rows]
+    rows = [[label, w[key]["reman"], w[key]["original"], w[key]["rate"]]
+            for label, key in (("Fresh water 新水 (m3)", "fresh_water_m3"), ("Wastewater 废水 (m3)", "wastewater_m3"),
+                               ("Water pollutants 水污染物 (PE)", "water_pollutant_equivalents"))]
     row = _table(m, row, "Water streams 水", ["Stream 类型", "Reman 再制造", "Original 原制造", "Rate 减少率"], rows,
                  ["rx text", num, num, pct])
     rows = [[k, v["reman"], v["original"], v["rate"]] for k, v in b["solid_waste"].items()]
