@@ -8,6 +8,7 @@ Validation sheet remanxl owns, and the first bad cell is selected.
 """
 from __future__ import annotations
 
+from remanxl.workbook.engine import BlockWorkbook
 from remanxl.workbook.layout import READ_TABLES, SUMMARY_COL, SUMMARY_FIRST_ROW, SUMMARY_SHEET, VALIDATION_SHEET
 from remanxl.workbook.reader import Located
 from remanxl.workbook.summary import SummaryModel
@@ -34,7 +35,7 @@ def _protect(sheet) -> None:
             continue
 
 
-class XlwingsWorkbook:
+class XlwingsWorkbook(BlockWorkbook):
     """An ``xlwings.Book`` seen through the engine's workbook interface."""
 
     def __init__(self, book):

@@ -9,12 +9,12 @@ ribbon and the command line validate, compute and write exactly alike.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from remanxl.method.errors import InputError
-from remanxl.method.evaluate import Evaluation, evaluate
-from remanxl.workbook.reader import Located, WorkbookData, WorkbookReadError, read_tables
-from remanxl.workbook.summary import SummaryModel, build_summary
+if TYPE_CHECKING:  # the core loads when first used: a file's reader starts before it (remanxl.workbook.io)
+    from remanxl.method.evaluate import Evaluation
+    from remanxl.workbook.reader import Located, WorkbookData
+    from remanxl.workbook.summary import SummaryModel
 
 #: A table as read in one bulk call: (sheet name, 0-based row of its first data row - 1 = header row
 #: number, 0-based first column, header texts, data rows).
@@ -27,6 +27,9 @@ class Workbook(Protocol):
     def read_blocks(self) -> dict[str, Block]:
         """Every remanxl table (input, Settings, factor tables) by Excel table name."""
 
+    def assess(self) -> "Assessment":
+        """:func:`assess` on this workbook's blocks (:class:`BlockWorkbook` provides it)."""
+
     def write_summary(self, model: SummaryModel) -> None:
         """Replace the summary sheet's content with ``model``; touch nothing else."""
 
@@ -35,6 +38,52 @@ class Workbook(Protocol):
 
     def clear_problems(self) -> None:
         """Remove a previous problem report, if any."""
+
+
+@dataclass
+class Assessment:
+    """What a workbook's tables give: an evaluation and its summary, or the located problems."""
+
+    evaluation: Evaluation | None
+    problems: list[Located]
+    summary: SummaryModel | None = None
+
+
+def assess(blocks: dict[str, Block], name: str) -> Assessment:
+    """Validate the tables read from workbook ``name``, compute, and lay out the summary."""
+    from remanxl.workbook.reader import WorkbookReadError, read_tables
+    from remanxl.workbook.summary import build_summary
+
+    try:
+        data = read_tables(blocks)
+    except WorkbookReadError as exc:
+        return Assessment(None, exc.located)
+    data.inputs.source = name
+    ev, problems = evaluate_data(data)
+    if problems:
+        return Assessment(None, problems)
+    return Assessment(ev, [], build_summary(ev))
+
+
+def prepare() -> None:
+    """Load what :func:`assess` needs (the method core, its factor tables, the summary layout), so that
+    a caller can do it while a file is being read."""
+    from remanxl.method.evaluate import evaluate  # noqa: F401
+    from remanxl.method.factors import default_factors
+    from remanxl.workbook.reader import read_tables  # noqa: F401
+    from remanxl.workbook.spelling import spelling_problems  # noqa: F401
+    from remanxl.workbook.summary import build_summary  # noqa: F401
+
+    default_factors()
+
+
+class BlockWorkbook:
+    """The usual :meth:`Workbook.assess`: read the blocks, then :func:`assess` them here."""
+
+    name: str
+
+    def assess(self) -> Assessment:
+        return assess(self.read_blocks(), self.name)
 
 
 @dataclass
@@ -51,6 +100,9 @@ class Outcome:
 
 def evaluate_data(data: WorkbookData) -> tuple[Evaluation | None, list[Located]]:
     """Compute from read inputs; faults found by the core come back located in the workbook."""
+    from remanxl.method.errors import InputError
+    from remanxl.method.evaluate import evaluate
+
     try:
         return evaluate(data.inputs), []
     except InputError as exc:
@@ -59,17 +111,11 @@ def evaluate_data(data: WorkbookData) -> tuple[Evaluation | None, list[Located]]
 
 def recompute(book: Workbook, write: bool = True) -> Outcome:
     """Read → validate → compute → write the summary; on any problem write nothing but the report."""
-    try:
-        data = read_tables(book.read_blocks())
-    except WorkbookReadError as exc:
-        book.show_problems(exc.located)
-        return Outcome(book.name, None, exc.located)
-    data.inputs.source = book.name
-    ev, problems = evaluate_data(data)
-    if problems:
-        book.show_problems(problems)
-        return Outcome(book.name, None, problems)
+    result = book.assess()
+    if result.problems:
+        book.show_problems(result.problems)
+        return Outcome(book.name, None, result.problems)
     book.clear_problems()
     if write:
-        book.write_summary(build_summary(ev))
-    return Outcome(book.name, ev, [], write)
+        book.write_summary(result.summary)
+    return Outcome(book.name, result.evaluation, [], write)

@@ -1,10 +1,12 @@
 """Workbook files on disk: the file implementation of the engine's workbook interface.
 
 ``remanxl evaluate`` spends most of its time in python-calamine parsing sheet
-XML, which releases the GIL.  So the file is read in background threads (the
-parts ledger in one, the other tables in another, the checksum test in a
-third) as soon as the hostile-file checks have passed, and the method core is
-imported meanwhile: see :meth:`FileWorkbook.prefetch`.
+XML, which releases the GIL.  So the parts ledger is parsed in a thread of its
+own while the other tables are read and the method core is imported, and the
+file's checksums are verified in a third thread.  Where the operating system
+can fork, all of this (reading, validating, computing) happens in a child
+process whose memory is capped (:mod:`remanxl.workbook.isolation`), and only
+the evaluation and its summary come back: see :meth:`FileWorkbook.assess`.
 """
 from __future__ import annotations
 
@@ -15,6 +17,7 @@ from pathlib import Path
 
 import python_calamine as pc
 
+from remanxl.workbook.engine import BlockWorkbook
 from remanxl.workbook.layout import READ_TABLES, STYLE_NAMES, SUMMARY_SHEET
 from remanxl.workbook.reader import Located, WorkbookReadError
 from remanxl.workbook.safety import UnsafeWorkbookError, check_cell_extents, check_in_background, table_sheet_parts
@@ -43,6 +46,31 @@ class _Task(threading.Thread):
         if self.error is not None:
             raise self.error
         return self.value
+
+
+def assess_file(path: Path, name: str, scan: bool = True):
+    """:func:`~remanxl.workbook.engine.assess` on the tables of a workbook file, the core importing
+    while the file is read (the caller has run the hostile-file checks; ``scan`` as in :func:`read_blocks`)."""
+    with _no_cyclic_gc():
+        reading = _Task(read_blocks, path, scan)
+        from remanxl.workbook.engine import assess, prepare
+
+        prepare()
+        return assess(reading.result(), name)
+
+
+def start_assessing(path: Path, name: str):
+    """Start :func:`assess_file` where a hostile file cannot take the process down: in a child with
+    capped memory where there is fork (see :func:`read_blocks_safely`), else in a thread after the
+    cell-reference scan.  Returns a task whose ``result()`` is the assessment.
+
+    Call it before starting other threads (see :func:`~remanxl.workbook.isolation.start_capped`).
+    """
+    from remanxl.workbook.isolation import CAN_FORK, start_capped
+
+    if CAN_FORK:
+        return start_capped(assess_file, path, name, False)
+    return _Task(assess_file, path, name, True)
 
 
 def read_blocks_safely(path: Path) -> dict:
@@ -119,7 +147,7 @@ def _block(t) -> tuple:
     return (t.sheet, start_row, start_col, list(t.columns), t.to_python())
 
 
-class FileWorkbook:
+class FileWorkbook(BlockWorkbook):
     """A workbook file; the summary is written in place or to ``output``, atomically."""
 
     def __init__(self, path: str | Path, output: str | Path | None = None):
@@ -129,26 +157,34 @@ class FileWorkbook:
         self._pending = None
 
     def prefetch(self) -> None:
-        """Check the file against hostile content now, then start reading it in the background.
+        """Check the file against hostile content now, then start assessing it in the background.
 
-        Raises :class:`UnsafeWorkbookError` at once for a hostile file; :meth:`read_blocks`
-        collects what the threads read (and raises for a damaged part).
+        Raises :class:`UnsafeWorkbookError` at once for a hostile file; :meth:`assess` collects
+        the result (and raises for a damaged part).
         """
         if self._pending is None:
-            check = check_in_background(self.path)
-            self._pending = (check, _Task(read_blocks_safely, self.path))
+            check = check_in_background(self.path, start=False)
+            task = start_assessing(self.path, self.name)
+            check.start()
+            self._pending = (check, task)
 
-    def read_blocks(self) -> dict:
-        """The tables, read only after the hostile-file checks passed (checksums verified meanwhile)."""
+    def assess(self):
+        """Read, validate and compute (in a capped child where there is fork), after the hostile-file
+        checks passed; the checksums are verified meanwhile, and a damaged part is reported first."""
         self.prefetch()
         (check, task), self._pending = self._pending, None
         try:
-            blocks = task.result()
+            result = task.result()
         except BaseException:
             check.wait(remember=False)  # a damaged part explains a reader's failure best: raised first
             raise
         check.wait()
-        return blocks
+        return result
+
+    def read_blocks(self) -> dict:
+        """The tables alone, read after the hostile-file checks (:meth:`assess` is what the engine calls)."""
+        check_in_background(self.path).wait()
+        return read_blocks_safely(self.path)
 
     def write_summary(self, model) -> None:
         from remanxl.workbook.xlsxpatch import write_sheet
@@ -201,12 +237,11 @@ def evaluate_workbook(path: str | Path, output: str | Path | None = None, write:
         from remanxl.workbook.engine import Outcome
 
         return Outcome(book.name, None, [Located("", None, None, None, str(exc))])
-    # The method core and the summary writer load while the threads read the file.
-    from remanxl.method.factors import default_factors
+    # The evaluation comes back pickled: its classes, and the summary writer, load while the file is read.
+    from remanxl.method.evaluate import Evaluation  # noqa: F401
     from remanxl.workbook.engine import Outcome, recompute
     from remanxl.workbook.xlsxpatch import write_sheet  # noqa: F401
 
-    default_factors()
     try:
         with _no_cyclic_gc():
             outcome = recompute(book, write)

@@ -107,7 +107,7 @@ class PendingCheck:
     while it inflates, so on two cores the checksum test costs no wall time.
     """
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, start: bool = True):
         self.path = path
         # Raises before any parser sees a hostile file; the cell-reference scan is left to the reading
         # thread, which runs it before calamine opens a sheet (see remanxl.workbook.io).
@@ -115,7 +115,12 @@ class PendingCheck:
         self._identity = _identity(path)
         self._failure: BaseException | None = None
         self._thread = None
-        if self._identity is None or self._identity not in _CHECKED:
+        if start:
+            self.start()
+
+    def start(self) -> None:
+        """Start the checksum test (once; not at all for a file already verified unchanged)."""
+        if self._thread is None and (self._identity is None or self._identity not in _CHECKED):
             self._thread = threading.Thread(target=self._verify, name="remanxl-checksums", daemon=True)
             self._thread.start()
 
@@ -136,9 +141,10 @@ class PendingCheck:
         return self.checked
 
 
-def check_in_background(path: str | Path) -> PendingCheck:
-    """Run the hostile-file checks (raising :class:`UnsafeWorkbookError`) and start the checksum test."""
-    return PendingCheck(Path(path))
+def check_in_background(path: str | Path, start: bool = True) -> PendingCheck:
+    """Run the hostile-file checks (raising :class:`UnsafeWorkbookError`) and start the checksum test
+    (or leave that to :meth:`PendingCheck.start`)."""
+    return PendingCheck(Path(path), start)
 
 
 def check_structure(path: str | Path, scan_cells: bool = True) -> Checked:
