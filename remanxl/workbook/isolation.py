@@ -11,6 +11,7 @@ reading happens in-process after :func:`~remanxl.workbook.safety.check_cell_exte
 """
 from __future__ import annotations
 
+import faulthandler
 import gc
 import os
 import pickle
@@ -51,6 +52,7 @@ def start_capped(fn, path: Path, *args) -> "CappedChild":
             os.close(r)
             devnull = os.open(os.devnull, os.O_WRONLY)
             os.dup2(devnull, 2)  # a reader that aborts prints to stderr; the parent says what happened
+            faulthandler.disable()  # … and so would a fault handler a host (pytest) enabled on its own stream
             _cap(limit)
             # The child's memory goes with it: a full collection of a million read cells (45 ms) is waste.
             gc.disable()
