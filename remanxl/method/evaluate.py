@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from remanxl.method import indicators as ind
 from remanxl.method.errors import InputError, Problem, UndefinedRateError, excel_precision
@@ -17,7 +17,7 @@ from remanxl.method.factors import FactorSet, UnknownKeyError, default_factors
 from remanxl.method.inputs import INVENTORY_TABLES, SIDES, EvaluationInput, parse_tables
 from remanxl.method.inventory import (Context, Line, Total, energy_kgce, energy_on_basis, ghg_kgco2e, plain_sum,
                                       pollutants, provenance)
-from remanxl.method.parts import mass_balance_gap, ratio_terms, sum_ledger
+from remanxl.method.parts import Ledger, mass_balance_gap, ratio_terms, sum_ledger
 from remanxl.method.settings import Settings
 
 #: Band around the CO2-per-kgce ratios the factor tables allow, outside which a side's
@@ -217,6 +217,9 @@ def _check_co2_per_kgce(ce: Total, eg: Total, ctx: Context) -> None:
 def evaluate(inp: EvaluationInput | dict, factors: FactorSet | None = None, now: str | None = None) -> Evaluation:
     """Evaluate the 14 indicators of GB/T 41350-2022 for one product.
 
+    The work is done in three steps, which a caller may run separately (a workbook reader runs
+    the first two side by side): :func:`sum_inventory`, :func:`sum_parts`, :func:`combine`.
+
     Parameters
     ----------
     inp : EvaluationInput or dict
@@ -233,12 +236,40 @@ def evaluate(inp: EvaluationInput | dict, factors: FactorSet | None = None, now:
     """
     if isinstance(inp, dict):
         inp = EvaluationInput.from_dict(inp)
-    problems: list[Problem] = []
+    inventory = sum_inventory(inp, factors)
+    return combine(inventory, sum_parts(inp.tables.get("parts", []), inventory.settings), now)
+
+
+def settings_of(mapping: dict | None) -> tuple[Settings, list[Problem]]:
+    """The settings of an input, or the defaults and the problems that made them unusable."""
     try:
-        settings = Settings.from_mapping(inp.settings)
+        return Settings.from_mapping(mapping), []
     except InputError as exc:
-        problems += exc.problems
-        settings = Settings()
+        return Settings(), exc.problems
+
+
+@dataclass
+class InventorySums:
+    """Everything :func:`combine` needs of an input but its parts ledger: made by :func:`sum_inventory`."""
+
+    settings: Settings
+    factors: FactorSet
+    ctx: Context
+    problems: list[Problem]
+    totals: dict[str, Total]  # energy, energy_other (or None), ghg, fresh_water, wastewater, solid_waste, materials
+    air: object  # pollutant sums (remanxl.method.inventory.pollutants)
+    water_pollutants: object
+    other_basis: str
+    provenance: dict
+    source: str
+
+
+def sum_inventory(inp: EvaluationInput, factors: FactorSet | None = None) -> InventorySums:
+    """Step 1 of :func:`evaluate`: settings, factor rows and the sums of the seven inventory tables.
+
+    Faults are collected in ``problems``, not raised: :func:`combine` raises them with the ledger's.
+    """
+    settings, problems = settings_of(inp.settings)
     factors = factors or default_factors()
     for table, rows in (inp.factors or {}).items():
         try:
@@ -247,7 +278,7 @@ def evaluate(inp: EvaluationInput | dict, factors: FactorSet | None = None, now:
             problems += exc.problems
         except (UnknownKeyError, KeyError, TypeError) as exc:
             problems.append(Problem("factors", None, table, f"cannot apply factor rows: {exc}"))
-    tables, structural = parse_tables(inp)
+    tables, structural = parse_tables(inp, INVENTORY_TABLES)
     problems += structural
     ctx = Context(factors, settings)
 
@@ -273,11 +304,53 @@ def evaluate(inp: EvaluationInput | dict, factors: FactorSet | None = None, now:
         ctx.warnings.append(f"materials: {len(cores)} row(s) of category core left out: used cores are not a "
                             "consumption")
     cm = plain_sum(material_rows, ctx, "materials", "kg", "category")
-    ledger = sum_ledger(clean["parts"], settings, ctx.problem)
+    prov = provenance({n: clean[n] for n in INVENTORY_TABLES})
+    totals = {"energy": ce, "energy_other": ce_other, "ghg": eg, "fresh_water": cw, "wastewater": ew_volume,
+              "solid_waste": es, "materials": cm}
+    return InventorySums(settings, factors, ctx, problems + ctx.problems, totals, air, wat, other_basis, prov,
+                         inp.source)
 
-    problems += ctx.problems
+
+@dataclass
+class PartsSums:
+    """The parts ledger of an input, summed, and its faults: made by :func:`sum_parts`."""
+
+    ledger: Ledger
+    problems: list[Problem]
+
+
+def sum_parts(rows, settings: Settings) -> PartsSums:
+    """Step 2 of :func:`evaluate`: the parts ledger (rows as in ``EvaluationInput.tables["parts"]``),
+    summed for the settings' N and bases.  Faults are collected, not raised."""
+    tables, problems = parse_tables(EvaluationInput(tables={"parts": rows}), ("parts",))
+    bad = {p.row for p in problems}
+    clean = [r for r in tables["parts"] if r.index not in bad] if bad else tables["parts"]
+    problems = list(problems)
+
+    def problem(row, column: str, message: str) -> None:
+        problems.append(Problem(row.table, row.index, column, message))
+
+    return PartsSums(sum_ledger(clean, settings, problem), problems)
+
+
+def combine(inventory: InventorySums, parts: PartsSums, now: str | None = None) -> Evaluation:
+    """Step 3 of :func:`evaluate`: the 14 indicators from the sums of steps 1 and 2.
+
+    Raises
+    ------
+    InputError
+        The faults both steps found, the inventory's first.
+    """
+    problems = inventory.problems + parts.problems
     if problems:
         raise InputError(problems)
+    settings, factors, ledger = inventory.settings, inventory.factors, parts.ledger
+    ctx = replace(inventory.ctx, warnings=list(inventory.ctx.warnings))  # combining twice warns once
+    t = inventory.totals
+    ce, ce_other, eg, cw, ew_volume, es = (t["energy"], t["energy_other"], t["ghg"], t["fresh_water"],
+                                           t["wastewater"], t["solid_waste"])
+    cm = Total(t["materials"].name, t["materials"].unit, list(t["materials"].lines))  # a line may be added below
+    air, wat, other_basis = inventory.air, inventory.water_pollutants, inventory.other_basis
 
     if settings.materials_include_ledger_new_parts and ledger.new.mass:
         cm.lines.append(Line("parts", -1, "reman", "new parts (ledger)", ledger.new.mass, "kg", ledger.new.mass,
@@ -337,7 +410,7 @@ def evaluate(inp: EvaluationInput | dict, factors: FactorSet | None = None, now:
 
     _check_co2_per_kgce(ce, eg, ctx)
 
-    prov = provenance({n: clean[n] for n in INVENTORY_TABLES})
+    prov = inventory.provenance
     if prov["unspecified"]:
         ctx.warnings.append(f"{len(prov['unspecified'])} original-side row(s) have no provenance "
                             "(measured, oem_data, estimated or literature)")
@@ -383,7 +456,7 @@ def evaluate(inp: EvaluationInput | dict, factors: FactorSet | None = None, now:
         breakdowns=breakdowns, provenance={k: v for k, v in prov.items() if k != "unspecified"},
         warnings=ctx.warnings, invalid_reasons=invalid,
         computed_at=now or _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat(),
-        factor_versions=factors.versions(), source=inp.source,
+        factor_versions=factors.versions(), source=inventory.source,
     )
 
 
@@ -398,4 +471,5 @@ def _both_bases(ledger, settings: Settings) -> dict:
     return out
 
 
-__all__ = ["evaluate", "Evaluation", "IndicatorResult"]
+__all__ = ["evaluate", "Evaluation", "IndicatorResult", "sum_inventory", "sum_parts", "combine",
+           "InventorySums", "PartsSums", "settings_of"]

@@ -482,15 +482,18 @@ def _parse_column(column: Column, raw: list) -> tuple[list, bool]:
     return values, bool(faults)
 
 
-def parse_tables(inp: EvaluationInput) -> tuple[dict[str, Rows], list[Problem]]:
-    """Typed rows of every table, and every structural fault (types, choices, required cells).
+def parse_tables(inp: EvaluationInput, names=None) -> tuple[dict[str, Rows], list[Problem]]:
+    """Typed rows of every table (or of the tables ``names``), and every structural fault (types,
+    choices, required cells).
 
-    Faults come out row by row, and within a row in column order (unknown columns first),
-    whatever the size of the table.  The work is done column by column.
+    Faults come out table by table, row by row, and within a row in column order (unknown columns
+    first), whatever the size of the table.  The work is done column by column.
     """
     parsed: dict[str, Rows] = {}
     problems: list[Problem] = []
     for name, schema in TABLES.items():
+        if names is not None and name not in names:
+            continue
         raws = inp.tables.get(name, [])
         keys = schema.keys
         faults: dict[int, list[Problem]] = {}  # position -> its problems, in order

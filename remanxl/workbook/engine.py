@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:  # the core loads when first used: a file's reader starts before it (remanxl.workbook.io)
     from remanxl.method.evaluate import Evaluation
-    from remanxl.workbook.reader import Located, WorkbookData
+    from remanxl.workbook.reader import Located, Locator
     from remanxl.workbook.summary import SummaryModel
 
 #: A table as read in one bulk call: (sheet name, 0-based row of its first data row - 1 = header row
@@ -50,18 +50,62 @@ class Assessment:
 
 
 def assess(blocks: dict[str, Block], name: str) -> Assessment:
-    """Validate the tables read from workbook ``name``, compute, and lay out the summary."""
+    """Validate the tables read from workbook ``name``, compute, and lay out the summary.
+
+    Two halves and a join: a file reader runs the halves side by side, in two processes.
+    """
+    return finish(assess_inventory(blocks, name), assess_parts(blocks))
+
+
+@dataclass
+class Half:
+    """What one half of a workbook gives: its sums and where its tables are, or its reading faults."""
+
+    sums: object  # remanxl.method.evaluate.InventorySums or PartsSums; None after reading faults
+    locator: Locator | None
+    problems: list[Located]
+
+
+def assess_inventory(blocks: dict[str, Block], name: str) -> Half:
+    """Read everything but the parts ledger (settings, factor rows, the seven inventory tables) and sum it."""
+    from remanxl.method.evaluate import sum_inventory
     from remanxl.workbook.reader import WorkbookReadError, read_tables
-    from remanxl.workbook.summary import build_summary
 
     try:
-        data = read_tables(blocks)
+        data = read_tables(blocks, "inventory")
     except WorkbookReadError as exc:
-        return Assessment(None, exc.located)
+        return Half(None, None, exc.located)
     data.inputs.source = name
-    ev, problems = evaluate_data(data)
-    if problems:
-        return Assessment(None, problems)
+    return Half(sum_inventory(data.inputs), data.locator, [])
+
+
+def assess_parts(blocks: dict[str, Block]) -> Half:
+    """Read the parts ledger (and the settings its sums need) and sum it."""
+    from remanxl.method.evaluate import settings_of, sum_parts
+    from remanxl.workbook.reader import WorkbookReadError, read_tables
+
+    try:
+        data = read_tables(blocks, "parts")
+    except WorkbookReadError as exc:
+        return Half(None, None, exc.located)
+    settings, _ = settings_of(data.inputs.settings)  # faulty settings are reported by the other half
+    return Half(sum_parts(data.inputs.tables["parts"], settings), data.locator, [])
+
+
+def finish(inventory: Half, parts: Half) -> Assessment:
+    """Join the halves: the evaluation and its summary, or every problem located in the workbook."""
+    from remanxl.method.errors import InputError
+    from remanxl.method.evaluate import combine
+    from remanxl.workbook.summary import build_summary
+
+    if inventory.problems or parts.problems:
+        return Assessment(None, inventory.problems + parts.problems)
+    locator = inventory.locator
+    locator.places.update(parts.locator.places)
+    try:
+        ev = combine(inventory.sums, parts.sums)
+    except InputError as exc:
+        return Assessment(None, [locator.locate(p) for p in exc.problems])
     return Assessment(ev, [], build_summary(ev))
 
 
@@ -96,17 +140,6 @@ class Outcome:
     @property
     def ok(self) -> bool:
         return self.evaluation is not None and not self.problems
-
-
-def evaluate_data(data: WorkbookData) -> tuple[Evaluation | None, list[Located]]:
-    """Compute from read inputs; faults found by the core come back located in the workbook."""
-    from remanxl.method.errors import InputError
-    from remanxl.method.evaluate import evaluate
-
-    try:
-        return evaluate(data.inputs), []
-    except InputError as exc:
-        return None, [data.locator.locate(p) for p in exc.problems]
 
 
 def recompute(book: Workbook, write: bool = True) -> Outcome:

@@ -100,51 +100,77 @@ def _clean(v):
     return None if v == "" else v
 
 
-def read_tables(tables: dict[str, tuple[str, int, int, list, list[list]]]) -> WorkbookData:
+def read_tables(tables: dict[str, tuple[str, int, int, list, list[list]]], part: str = "all") -> WorkbookData:
     """Build the inputs from raw table blocks: name -> (sheet, header row, first col, headers, data rows).
 
-    Shared by the file reader and the xlwings adapter, so both validate the same way.
+    Shared by the file reader and the xlwings adapter, so both validate the same way.  ``part``
+    ``"inventory"`` reads everything but the parts ledger; ``"parts"`` reads the ledger and the
+    settings it needs (their own faults are the inventory reading's to report).
     """
     located: list[Located] = []
     loc = Locator()
     inp = EvaluationInput()
     for sheet in INPUT_SHEETS:
-        block = tables.get(sheet.excel_table)
-        if block is None:
-            located.append(Located(sheet.sheet, None, None, None,
-                                   f"no Excel table named {sheet.excel_table}; the template's input table was removed "
-                                   "or renamed (create it again from the template)"))
+        if part != "all" and (sheet.table == "parts") != (part == "parts"):
             continue
-        sheet_name, header_row, first_col, headers, data = block
-        _, positions, missing = match_headers(headers, sheet.table)
-        if missing:
-            expected = [c.header for c in TABLES[sheet.table].columns if c.required]
-            located.append(Located(sheet_name, f"{column_letter(first_col + 1)}{header_row}", header_row, None,
-                                   f"table {sheet.excel_table}: header(s) renamed or removed: {', '.join(missing)}; "
-                                   f"expected the columns {', '.join(expected)}"))
-            continue
-        loc.places[sheet.table] = Place(sheet_name, header_row,
-                                        {k: column_letter(first_col + i + 1) for k, i in positions.items()})
-        # The headers matched, so the rows are all there is to take, column by column (a plant ledger
-        # has tens of thousands of rows); calamine's blank cell is "".
-        inp.tables[sheet.table] = ColumnTable.from_grid(data, positions, empty="")
+        found = _input_table(sheet, tables.get(sheet.excel_table), loc)
+        if isinstance(found, Located):
+            located.append(found)
+        else:
+            inp.tables[sheet.table] = found
     settings_block = tables.get(SETTINGS_TABLE)
     if settings_block is None:
         located.append(Located(SETTINGS_SHEET, None, None, None, f"no Excel table named {SETTINGS_TABLE}"))
     else:
-        sheet_name, header_row, first_col, headers, data = settings_block
-        key_i = 0
-        value_i = next((i for i, h in enumerate(headers) if str(h).casefold().startswith("value")), 2)
-        loc.settings_value_col = column_letter(first_col + value_i + 1)
-        for k, r in enumerate(data):
-            key = str(r[key_i]).strip() if r and r[key_i] not in (None, "") else None
-            if key is None:
-                continue
-            loc.settings_rows[key] = header_row + 1 + k
-            if key in SPEC_BY_NAME:
-                inp.settings[key] = _clean(r[value_i]) if value_i < len(r) else None
-            else:
-                located.append(loc.locate(Problem("settings", None, key, f"unknown setting {key!r}")))
+        located += _settings(settings_block, loc, inp)
+    if part == "parts":
+        located = [x for x in located if x.sheet != SETTINGS_SHEET]
+    else:
+        _factor_tables(tables, loc, inp)
+    located += _spelling(inp, loc)
+    if located:
+        raise WorkbookReadError(located)
+    return WorkbookData(inp, loc)
+
+
+def _input_table(sheet, block, loc: Locator) -> ColumnTable | Located:
+    if block is None:
+        return Located(sheet.sheet, None, None, None,
+                       f"no Excel table named {sheet.excel_table}; the template's input table was removed "
+                       "or renamed (create it again from the template)")
+    sheet_name, header_row, first_col, headers, data = block
+    _, positions, missing = match_headers(headers, sheet.table)
+    if missing:
+        expected = [c.header for c in TABLES[sheet.table].columns if c.required]
+        return Located(sheet_name, f"{column_letter(first_col + 1)}{header_row}", header_row, None,
+                       f"table {sheet.excel_table}: header(s) renamed or removed: {', '.join(missing)}; "
+                       f"expected the columns {', '.join(expected)}")
+    loc.places[sheet.table] = Place(sheet_name, header_row,
+                                    {k: column_letter(first_col + i + 1) for k, i in positions.items()})
+    # The headers matched, so the rows are all there is to take, column by column (a plant ledger
+    # has tens of thousands of rows); calamine's blank cell is "".
+    return ColumnTable.from_grid(data, positions, empty="")
+
+
+def _settings(block, loc: Locator, inp: EvaluationInput) -> list[Located]:
+    located = []
+    sheet_name, header_row, first_col, headers, data = block
+    key_i = 0
+    value_i = next((i for i, h in enumerate(headers) if str(h).casefold().startswith("value")), 2)
+    loc.settings_value_col = column_letter(first_col + value_i + 1)
+    for k, r in enumerate(data):
+        key = str(r[key_i]).strip() if r and r[key_i] not in (None, "") else None
+        if key is None:
+            continue
+        loc.settings_rows[key] = header_row + 1 + k
+        if key in SPEC_BY_NAME:
+            inp.settings[key] = _clean(r[value_i]) if value_i < len(r) else None
+        else:
+            located.append(loc.locate(Problem("settings", None, key, f"unknown setting {key!r}")))
+    return located
+
+
+def _factor_tables(tables: dict, loc: Locator, inp: EvaluationInput) -> None:
     for name, excel_name in FACTOR_TABLES.items():
         block = tables.get(excel_name)
         if block is None:
@@ -161,10 +187,6 @@ def read_tables(tables: dict[str, tuple[str, int, int, list, list[list]]]) -> Wo
         computed = FACTOR_COMPUTED.get(name)
         # a row with any value counts, so that a value typed without its key is reported, not dropped
         inp.factors[name] = [r for r in rows if any(v is not None for k, v in r.items() if k not in ("_row", computed))]
-    located += _spelling(inp, loc)
-    if located:
-        raise WorkbookReadError(located)
-    return WorkbookData(inp, loc)
 
 
 def _spelling(inp: EvaluationInput, loc: "Locator") -> list[Located]:
