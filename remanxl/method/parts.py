@@ -26,42 +26,23 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from itertools import repeat
-from operator import mul
+from itertools import chain, compress, repeat
+from operator import and_, eq, gt, is_, is_not, mul, not_
 
 from remanxl.method.inputs import Row, Rows
 from remanxl.method.settings import Settings
 
 HARMLESS = ("recycled", "harmless_disposal")
+_HARMLESS = frozenset(HARMLESS)
+_CORE_DERIVED = frozenset(("reused", "remanufactured"))
 
 
-@dataclass
+@dataclass(frozen=True)
 class Amount:
-    """A population of parts on both bases (sums exact to the last bit: ``math.fsum``)."""
+    """A population of parts on both bases: its count and its mass, each summed exactly (``math.fsum``)."""
 
-    counts: list[float] = field(default_factory=list)
-    masses: list[float] = field(default_factory=list)
-    # fsum of a 50,000-part population is asked for many times; it is kept until a list grows.
-    _sums: dict = field(default_factory=dict, repr=False, compare=False)
-
-    def add(self, count: float, unit_mass: float) -> None:
-        self.counts.append(count)
-        self.masses.append(count * unit_mass)
-
-    def _fsum(self, which: str, values: list[float]) -> float:
-        stamp = (id(values), len(values))  # a list that grew or was replaced is summed again
-        cached = self._sums.get(which)
-        if cached is None or cached[0] != stamp:
-            cached = self._sums[which] = (stamp, math.fsum(values))
-        return cached[1]
-
-    @property
-    def count(self) -> float:
-        return self._fsum("count", self.counts)
-
-    @property
-    def mass(self) -> float:
-        return self._fsum("mass", self.masses)
+    count: float = 0.0
+    mass: float = 0.0
 
     def on(self, basis: str) -> float:
         return self.count if basis == "count" else self.mass
@@ -85,21 +66,11 @@ class Ledger:
     discarded: Amount = field(default_factory=Amount)
     harmless: Amount = field(default_factory=Amount)
     recycled: Amount = field(default_factory=Amount)
+    product: Amount = field(default_factory=Amount)  # core-derived + new, summed exactly as one population
     has_intact: bool = False
     has_washable: bool = False
     has_cleaned: bool = False
     rows: int = 0
-
-    @property
-    def product(self) -> Amount:
-        parts = (self.core_derived, self.new)
-        key = tuple((len(a.counts), len(a.masses)) for a in parts)
-        cached = self.__dict__.get("_product")
-        if cached is None or cached[0] != key:
-            cached = (key, Amount(self.core_derived.counts + self.new.counts,
-                                  self.core_derived.masses + self.new.masses))
-            self.__dict__["_product"] = cached
-        return cached[1]
 
     def to_dict(self) -> dict:
         names = ("removed", "removed_non_consumable", "intact", "intact_non_consumable", "washable", "cleaned",
@@ -139,50 +110,75 @@ def sum_ledger(rows: list[Row], settings: Settings, problem) -> Ledger:
     i_, w_, c_ = counts["intact_count"], counts["washable_count"], counts["cleaned_count"]
 
     # Rows lacking a required cell were reported by the parser; the others are checked, and a row
-    # with a fault of its own is left out of every sum.  The checks run a column pair at a time.
+    # with a fault of its own is left out of every sum.  The checks and the sums run on whole
+    # columns with C-level iteration (map, compress): a plant ledger has tens of thousands of rows.
+    size = len(rows)
     if None in q_ or None in m_ or None in fate_:
         complete = {k for k, cells in enumerate(zip(q_, m_, fate_)) if None not in cells}
     else:
         complete = None  # every row
+    replaced_ = list(map(eq, fate_, repeat("replaced")))
     faulty = set()
     for counts_of in (i_, w_, c_):
-        faulty.update(k for k, (v, q) in enumerate(zip(counts_of, q_)) if v is not None and q is not None and v > q)
-    faulty.update(k for k, (fate, treat) in enumerate(zip(fate_, treat_))  # a treatment if and only if replaced
-                  if fate is not None and (fate == "replaced") == (treat is None))
-    faulty.update(k for k, (fate, nm) in enumerate(zip(fate_, new_mass_)) if nm is not None and fate != "replaced")
+        if None in counts_of or None in q_:
+            faulty.update(k for k, (v, q) in enumerate(zip(counts_of, q_)) if v is not None and q is not None and v > q)
+        elif any(map(gt, counts_of, q_)):
+            faulty.update(compress(range(size), map(gt, counts_of, q_)))
+    # a treatment if and only if replaced; a new part mass only if replaced
+    no_treatment = list(map(is_, treat_, repeat(None)))
+    faulty.update(k for k in compress(range(size), map(eq, replaced_, no_treatment)) if fate_[k] is not None)
+    faulty.update(compress(range(size), map(and_, map(is_not, new_mass_, repeat(None)), map(not_, replaced_))))
     if complete is not None:
         faulty &= complete
     for k in sorted(faulty):
         _row_faults(rows[k], problem)
     if complete is None and not faulty:
-        good = range(len(rows))
+        good = None  # every row
     else:
-        good = [k for k in (range(len(rows)) if complete is None else sorted(complete)) if k not in faulty]
+        good = [True] * size
+        for k in faulty | (set(range(size)) - complete if complete is not None else set()):
+            good[k] = False
 
-    def amount(ks, count_of, mass_of=None) -> Amount:
-        """Counts of the rows ``ks`` (already × N) and their masses: count × unit mass, as Amount.add does."""
-        mass_of = mass_of or m_
-        if len(ks) == len(rows):  # every row: the columns as they are
-            qn = list(count_of) if n == 1.0 else list(map(mul, count_of, repeat(n)))  # x * 1.0 is x
-            return Amount(qn, list(map(mul, qn, mass_of)))
-        qn = list(map(count_of.__getitem__, ks))
-        if n != 1.0:
-            qn = list(map(mul, qn, repeat(n)))
-        return Amount(qn, list(map(mul, qn, map(mass_of.__getitem__, ks))))
+    def both(a, b):
+        return b if a is None else list(map(and_, a, b))
 
-    keep = [k for k in good if not consumable_[k]]
-    ledger.removed = amount(good, q_)
-    ledger.removed_non_consumable = amount(keep, q_)
-    ledger.intact = amount([k for k in good if i_[k] is not None], i_)
-    ledger.intact_non_consumable = amount([k for k in keep if i_[k] is not None], i_)
-    ledger.washable = amount([k for k in good if w_[k] is not None], w_)
-    ledger.cleaned = amount([k for k in good if c_[k] is not None], c_)
-    ledger.core_derived = amount([k for k in good if fate_[k] in ("reused", "remanufactured")], q_)
-    replaced = [k for k in good if fate_[k] not in ("reused", "remanufactured")]
-    ledger.new = amount(replaced, q_, [m if nm is None else nm for m, nm in zip(m_, new_mass_)])
-    ledger.discarded = amount(replaced, q_)
-    ledger.harmless = amount([k for k in replaced if treat_[k] in HARMLESS], q_)
-    ledger.recycled = amount([k for k in replaced if treat_[k] == "recycled"], q_)
+    def scaled(values):
+        return values if n == 1.0 else list(map(mul, values, repeat(n)))  # x * 1.0 is x
+
+    def pick(values, mask):
+        return values if mask is None else compress(values, mask)
+
+    def amount(mask, count_of, mass_of=None) -> Amount:
+        """Counts (× N) and masses (count × N × unit mass) of the rows ``mask`` selects (None: every row)."""
+        if mass_of is None:  # an optional count column: blank cells are left out by the mask first
+            qn = scaled(list(pick(count_of, mask)))
+            return Amount(math.fsum(qn), math.fsum(map(mul, qn, pick(m_, mask))))
+        return Amount(math.fsum(pick(count_of, mask)), math.fsum(pick(mass_of, mask)))
+
+    def given(values):
+        return list(map(is_not, values, repeat(None)))
+
+    keep = both(good, list(map(not_, consumable_)))
+    core = both(good, list(map(_CORE_DERIVED.__contains__, fate_)))
+    replaced = both(good, list(map(not_, map(_CORE_DERIVED.__contains__, fate_))))
+    # Every population of whole parts sums the same per-row figures: worked out once.
+    qn = scaled(q_)
+    old_mass = list(map(mul, qn, m_))
+    new_mass = (old_mass if new_mass_.count(None) == size else
+                list(map(mul, qn, [m if nm is None else nm for m, nm in zip(m_, new_mass_)])))
+    ledger.removed = amount(good, qn, old_mass)
+    ledger.removed_non_consumable = amount(keep, qn, old_mass)
+    ledger.intact = amount(both(good, given(i_)), i_)
+    ledger.intact_non_consumable = amount(both(keep, given(i_)), i_)
+    ledger.washable = amount(both(good, given(w_)), w_)
+    ledger.cleaned = amount(both(good, given(c_)), c_)
+    ledger.core_derived = amount(core, qn, old_mass)
+    ledger.new = amount(replaced, qn, new_mass)
+    ledger.product = Amount(math.fsum(chain(pick(qn, core), pick(qn, replaced))),  # one population, one sum
+                            math.fsum(chain(pick(old_mass, core), pick(new_mass, replaced))))
+    ledger.discarded = amount(replaced, qn, old_mass)
+    ledger.harmless = amount(both(replaced, list(map(_HARMLESS.__contains__, treat_))), qn, old_mass)
+    ledger.recycled = amount(both(replaced, list(map(eq, treat_, repeat("recycled")))), qn, old_mass)
     return ledger
 
 

@@ -1,12 +1,12 @@
 """Workbook files on disk: the file implementation of the engine's workbook interface.
 
 ``remanxl evaluate`` spends most of its time in python-calamine parsing sheet
-XML, which releases the GIL.  So the parts ledger is parsed in a thread of its
-own while the other tables are read and the method core is imported, and the
-file's checksums are verified in a third thread.  Where the operating system
-can fork, all of this (reading, validating, computing) happens in a child
-process whose memory is capped (:mod:`remanxl.workbook.isolation`), and only
-the evaluation and its summary come back: see :meth:`FileWorkbook.assess`.
+XML, and calamine keeps the GIL while it parses, so threads do not help.
+Processes do: where the operating system can fork, the parts ledger (which can
+be most of a workbook) is read and summed in one child while another reads and
+sums everything else, each with capped memory (:mod:`remanxl.workbook.isolation`),
+and only their sums come back to be joined; the file's checksums are verified
+meanwhile in a thread (zlib does release the GIL).  See :meth:`FileWorkbook.assess`.
 """
 from __future__ import annotations
 
@@ -18,11 +18,11 @@ from pathlib import Path
 import python_calamine as pc
 
 from remanxl.workbook.engine import BlockWorkbook
-from remanxl.workbook.layout import READ_TABLES, STYLE_NAMES, SUMMARY_SHEET
+from remanxl.workbook.layout import READ_TABLES, SETTINGS_TABLE, STYLE_NAMES, SUMMARY_SHEET
 from remanxl.workbook.reader import Located, WorkbookReadError
 from remanxl.workbook.safety import UnsafeWorkbookError, check_cell_extents, check_in_background, table_sheet_parts
 
-#: The table that grows with a plant: read in a thread of its own while the others are read.
+#: The table that grows with a plant: read and summed in a process of its own.
 _LARGE_TABLE = "Parts"
 
 
@@ -48,29 +48,59 @@ class _Task(threading.Thread):
         return self.value
 
 
-def assess_file(path: Path, name: str, scan: bool = True):
-    """:func:`~remanxl.workbook.engine.assess` on the tables of a workbook file, the core importing
-    while the file is read (the caller has run the hostile-file checks; ``scan`` as in :func:`read_blocks`)."""
-    with _no_cyclic_gc():
-        reading = _Task(read_blocks, path, scan)
-        from remanxl.workbook.engine import assess, prepare
+def assess_file(path: Path, name: str, scan: bool = True, half: str | None = None):
+    """:func:`~remanxl.workbook.engine.assess` on the tables of a workbook file (the caller has run the
+    hostile-file checks; ``scan`` as in :func:`read_blocks`).
 
-        prepare()
-        return assess(reading.result(), name)
+    With ``half`` (``"inventory"`` or ``"parts"``), only that half is read and summed: a
+    :class:`~remanxl.workbook.engine.Half` for :func:`~remanxl.workbook.engine.finish`.
+    """
+    from remanxl.workbook import engine
+
+    engine.prepare()
+    with _no_cyclic_gc():
+        blocks = read_blocks(path, scan, half)
+        if half is None:
+            return engine.assess(blocks, name)
+        return engine.assess_inventory(blocks, name) if half == "inventory" else engine.assess_parts(blocks)
 
 
 def start_assessing(path: Path, name: str):
-    """Start :func:`assess_file` where a hostile file cannot take the process down: in a child with
-    capped memory where there is fork (see :func:`read_blocks_safely`), else in a thread after the
-    cell-reference scan.  Returns a task whose ``result()`` is the assessment.
+    """Start :func:`assess_file` where a hostile file cannot take the process down.  Returns a task
+    whose ``result()`` is the :class:`~remanxl.workbook.engine.Assessment`.
+
+    Where there is fork, the two halves run in two children with capped memory, one per core (see
+    :mod:`remanxl.workbook.isolation`): the parts ledger, which can be most of a workbook, is parsed
+    and summed in one while the other reads and sums everything else; this process joins them.
+    Elsewhere, in a thread, after the cell-reference scan.
 
     Call it before starting other threads (see :func:`~remanxl.workbook.isolation.start_capped`).
     """
+    from remanxl.workbook import engine
     from remanxl.workbook.isolation import CAN_FORK, start_capped
 
+    # The core loads here, once, for this process (which joins the halves) and both children. Loading it
+    # in a child while it parses would hold that parse back: calamine keeps the GIL while it parses.
+    engine.prepare()
     if CAN_FORK:
-        return start_capped(assess_file, path, name, False)
+        return _Halves(start_capped(assess_file, path, name, False, "inventory"),
+                       start_capped(assess_file, path, name, False, "parts"))
     return _Task(assess_file, path, name, True)
+
+
+class _Halves:
+    def __init__(self, inventory, parts):
+        self.inventory, self.parts = inventory, parts
+
+    def result(self):
+        from remanxl.workbook.engine import finish
+
+        try:
+            inventory = self.inventory.result()
+        except BaseException:
+            self.parts.discard()
+            raise
+        return finish(inventory, self.parts.result())
 
 
 def read_blocks_safely(path: Path) -> dict:
@@ -86,39 +116,35 @@ def read_blocks_safely(path: Path) -> dict:
     return read_blocks(path, scan=True)
 
 
-def read_blocks(path: Path, scan: bool = True) -> dict:
-    """Every remanxl table of a workbook file, each read in one call by python-calamine.
+def read_blocks(path: Path, scan: bool = True, half: str | None = None) -> dict:
+    """Every remanxl table of a workbook file, each read in one call by python-calamine; with ``half``,
+    the tables that half of an assessment reads (``"parts"``: the ledger and the settings;
+    ``"inventory"``: all but the ledger).
 
-    calamine releases the GIL while it parses a sheet, so the parts ledger, which can be
-    most of a workbook, is read in a second thread (with its own handle on the file) while
-    this one reads the other tables.  With ``scan``, each thread first scans the cell
-    references of the sheets it is about to read (:func:`~remanxl.workbook.safety.check_cell_extents`):
-    calamine lays a sheet out densely, so one cell at XFD1048576 must be refused before it does.
+    With ``scan``, the cell references of the sheets about to be read are scanned first
+    (:func:`~remanxl.workbook.safety.check_cell_extents`): calamine lays a sheet out densely, so one
+    cell at XFD1048576 must be refused before it does.
     """
     try:
         wb = pc.CalamineWorkbook.from_path(str(path), load_tables=True)
     except Exception as exc:  # calamine raises its own error types for damaged files
         raise WorkbookReadError([Located("", None, None, None, f"{path.name}: cannot read the workbook: {exc}")]) from None
-    blocks = {}
     try:
-        names = [(name, READ_TABLES[name.casefold()]) for name in wb.table_names if name.casefold() in READ_TABLES]
-        where = table_sheet_parts(path) if scan else {}
-        large = [(name, canonical) for name, canonical in names if canonical == _LARGE_TABLE]
-        worker = _Task(_read_tables, path, large, where, scan) if large else None
-        try:
-            small = [(name, canonical) for name, canonical in names if (name, canonical) not in large]
-            if scan:
-                check_cell_extents(path, _parts_of(small, where, path))
-            for name, canonical in small:
-                blocks[canonical] = _block(wb.get_table_by_name(name))
-        finally:
-            if worker is not None:
-                blocks.update(worker.result())
+        names = [(name, READ_TABLES[name.casefold()]) for name in wb.table_names
+                 if name.casefold() in READ_TABLES and _in_half(READ_TABLES[name.casefold()], half)]
+        if scan:
+            check_cell_extents(path, _parts_of(names, table_sheet_parts(path), path))
+        return {canonical: _block(wb.get_table_by_name(name)) for name, canonical in names}
     except pc.CalamineError as exc:  # a part calamine cannot parse (the checksum test names damage)
         raise WorkbookReadError([Located("", None, None, None, f"{path.name}: cannot read the workbook: {exc}")]) from None
     finally:
         wb.close()
-    return {canonical: blocks[canonical] for _, canonical in names}  # in the workbook's order, as before
+
+
+def _in_half(canonical: str, half: str | None) -> bool:
+    if half == "parts":
+        return canonical in (_LARGE_TABLE, SETTINGS_TABLE)
+    return half is None or canonical != _LARGE_TABLE
 
 
 def _parts_of(tables, where: dict[str, str], path: Path) -> set[str]:
@@ -133,13 +159,6 @@ def _worksheet_parts(path: Path) -> list[str]:
 
     with zipfile.ZipFile(path) as zf:
         return [n for n in zf.namelist() if n.startswith("xl/worksheets/") and n.endswith(".xml")]
-
-
-def _read_tables(path: Path, names: list[tuple[str, str]], where: dict[str, str], scan: bool) -> dict:
-    if scan:
-        check_cell_extents(path, _parts_of(names, where, path))
-    with pc.CalamineWorkbook.from_path(str(path), load_tables=True) as wb:
-        return {canonical: _block(wb.get_table_by_name(name)) for name, canonical in names}
 
 
 def _block(t) -> tuple:
@@ -237,10 +256,8 @@ def evaluate_workbook(path: str | Path, output: str | Path | None = None, write:
         from remanxl.workbook.engine import Outcome
 
         return Outcome(book.name, None, [Located("", None, None, None, str(exc))])
-    # The evaluation comes back pickled: its classes, and the summary writer, load while the file is read.
-    from remanxl.method.evaluate import Evaluation  # noqa: F401
     from remanxl.workbook.engine import Outcome, recompute
-    from remanxl.workbook.xlsxpatch import write_sheet  # noqa: F401
+    from remanxl.workbook.xlsxpatch import write_sheet  # noqa: F401 - the summary writer loads while the file is read
 
     try:
         with _no_cyclic_gc():

@@ -15,6 +15,8 @@ import faulthandler
 import gc
 import os
 import pickle
+import signal
+import threading
 from pathlib import Path
 
 MIN_LIMIT = 2 << 30  # 2 GiB of address space: far above what a legitimate workbook needs to be read
@@ -88,6 +90,15 @@ class CappedChild:
     def __init__(self, pid: int, fd: int, path: Path, limit: int):
         self.pid, self.fd, self.path, self.limit = pid, fd, path, limit
 
+    def discard(self) -> None:
+        """Stop the child and forget its result."""
+        try:
+            os.kill(self.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        os.close(self.fd)
+        os.waitpid(self.pid, 0)
+
     def result(self):
         """The child's value; its error raised again here.
 
@@ -100,12 +111,14 @@ class CappedChild:
 
         with os.fdopen(self.fd, "rb") as pipe:
             data = pipe.read()
-        _, status = os.waitpid(self.pid, 0)
         if not data:
+            _, status = os.waitpid(self.pid, 0)
             how = f"signal {os.WTERMSIG(status)}" if os.WIFSIGNALED(status) else f"exit {os.WEXITSTATUS(status)}"
             raise UnsafeWorkbookError(
                 f"{self.path.name}: reading it needed more than {self.limit / 2**30:.1f} GiB of memory "
                 f"(reader stopped: {how}); a cell or table far outside the data? refusing")
+        # The child has sent all; it is reaped while its result is used (unmapping a big read takes a while).
+        threading.Thread(target=os.waitpid, args=(self.pid, 0), name="remanxl-reap", daemon=True).start()
         kind, value = pickle.loads(data)
         if kind == "ok":
             return value
