@@ -17,8 +17,8 @@ from remanxl.method.factors import FactorSet, UnknownKeyError, default_factors
 from remanxl.method.inputs import INVENTORY_TABLES, SIDES, EvaluationInput, parse_tables
 from remanxl.method.inventory import (Context, Line, Total, energy_kgce, energy_on_basis, ghg_kgco2e, plain_sum,
                                       pollutants, provenance)
-from remanxl.method.parts import Ledger, mass_balance_gap, ratio_terms, sum_ledger
-from remanxl.method.settings import Settings
+from remanxl.method.parts import PartsSums, mass_balance_gap, ratio_terms, sum_parts
+from remanxl.method.settings import Settings, settings_of
 
 #: Band around the CO2-per-kgce ratios the factor tables allow, outside which a side's
 #: energy-related GHG and energy figures are probably in inconsistent units (t vs kg).
@@ -240,14 +240,6 @@ def evaluate(inp: EvaluationInput | dict, factors: FactorSet | None = None, now:
     return combine(inventory, sum_parts(inp.tables.get("parts", []), inventory.settings), now)
 
 
-def settings_of(mapping: dict | None) -> tuple[Settings, list[Problem]]:
-    """The settings of an input, or the defaults and the problems that made them unusable."""
-    try:
-        return Settings.from_mapping(mapping), []
-    except InputError as exc:
-        return Settings(), exc.problems
-
-
 @dataclass
 class InventorySums:
     """Everything :func:`combine` needs of an input but its parts ledger: made by :func:`sum_inventory`."""
@@ -309,28 +301,6 @@ def sum_inventory(inp: EvaluationInput, factors: FactorSet | None = None) -> Inv
               "solid_waste": es, "materials": cm}
     return InventorySums(settings, factors, ctx, problems + ctx.problems, totals, air, wat, other_basis, prov,
                          inp.source)
-
-
-@dataclass
-class PartsSums:
-    """The parts ledger of an input, summed, and its faults: made by :func:`sum_parts`."""
-
-    ledger: Ledger
-    problems: list[Problem]
-
-
-def sum_parts(rows, settings: Settings) -> PartsSums:
-    """Step 2 of :func:`evaluate`: the parts ledger (rows as in ``EvaluationInput.tables["parts"]``),
-    summed for the settings' N and bases.  Faults are collected, not raised."""
-    tables, problems = parse_tables(EvaluationInput(tables={"parts": rows}), ("parts",))
-    bad = {p.row for p in problems}
-    clean = [r for r in tables["parts"] if r.index not in bad] if bad else tables["parts"]
-    problems = list(problems)
-
-    def problem(row, column: str, message: str) -> None:
-        problems.append(Problem(row.table, row.index, column, message))
-
-    return PartsSums(sum_ledger(clean, settings, problem), problems)
 
 
 def combine(inventory: InventorySums, parts: PartsSums, now: str | None = None) -> Evaluation:

@@ -29,7 +29,8 @@ from dataclasses import dataclass, field
 from itertools import chain, compress, repeat
 from operator import and_, eq, gt, is_, is_not, mul, not_
 
-from remanxl.method.inputs import Row, Rows
+from remanxl.method.errors import Problem
+from remanxl.method.inputs import EvaluationInput, Row, Rows, parse_tables
 from remanxl.method.settings import Settings
 
 HARMLESS = ("recycled", "harmless_disposal")
@@ -76,6 +77,29 @@ class Ledger:
         names = ("removed", "removed_non_consumable", "intact", "intact_non_consumable", "washable", "cleaned",
                  "core_derived", "new", "discarded", "harmless", "recycled", "product")
         return {n: getattr(self, n).to_dict() for n in names}
+
+
+@dataclass
+class PartsSums:
+    """The parts ledger of an input, summed, and its faults: made by :func:`sum_parts`."""
+
+    ledger: Ledger
+    problems: list[Problem]
+
+
+def sum_parts(rows, settings: Settings) -> PartsSums:
+    """Step 2 of :func:`~remanxl.method.evaluate.evaluate`: the parts ledger (rows as in
+    ``EvaluationInput.tables["parts"]``) parsed and summed for the settings' N and bases.
+    Faults are collected, not raised."""
+    tables, problems = parse_tables(EvaluationInput(tables={"parts": rows}), ("parts",))
+    bad = {p.row for p in problems}
+    clean = [r for r in tables["parts"] if r.index not in bad] if bad else tables["parts"]
+    problems = list(problems)
+
+    def problem(row, column: str, message: str) -> None:
+        problems.append(Problem(row.table, row.index, column, message))
+
+    return PartsSums(sum_ledger(clean, settings, problem), problems)
 
 
 def sum_ledger(rows: list[Row], settings: Settings, problem) -> Ledger:

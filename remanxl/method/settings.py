@@ -253,3 +253,11 @@ def coerce_setting(spec: SettingSpec, raw):
 
 setting_names = [f.name for f in fields(Settings)]
 assert setting_names == [s.name for s in SETTINGS], "Settings fields and SETTINGS must list the same names"
+
+
+def settings_of(mapping: dict | None) -> tuple[Settings, list[Problem]]:
+    """The settings of an input, or the defaults and the problems that made them unusable."""
+    try:
+        return Settings.from_mapping(mapping), []
+    except InputError as exc:
+        return Settings(), exc.problems

@@ -80,8 +80,13 @@ def assess_inventory(blocks: dict[str, Block], name: str) -> Half:
 
 
 def assess_parts(blocks: dict[str, Block]) -> Half:
-    """Read the parts ledger (and the settings its sums need) and sum it."""
-    from remanxl.method.evaluate import settings_of, sum_parts
+    """Read the parts ledger (and the settings its sums need) and sum it.
+
+    Needs only the reader and :mod:`remanxl.method.parts`, not the rest of the core: a file reader
+    starts this half before the core has loaded.
+    """
+    from remanxl.method.parts import sum_parts
+    from remanxl.method.settings import settings_of
     from remanxl.workbook.reader import WorkbookReadError, read_tables
 
     try:

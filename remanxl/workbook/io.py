@@ -57,7 +57,8 @@ def assess_file(path: Path, name: str, scan: bool = True, half: str | None = Non
     """
     from remanxl.workbook import engine
 
-    engine.prepare()
+    if half != "parts":  # the parts half needs little of the core, and loads it after its long parse
+        engine.prepare()
     with _no_cyclic_gc():
         blocks = read_blocks(path, scan, half)
         if half is None:
@@ -79,13 +80,18 @@ def start_assessing(path: Path, name: str):
     from remanxl.workbook import engine
     from remanxl.workbook.isolation import CAN_FORK, start_capped
 
-    # The core loads here, once, for this process (which joins the halves) and both children. Loading it
-    # in a child while it parses would hold that parse back: calamine keeps the GIL while it parses.
-    engine.prepare()
-    if CAN_FORK:
-        return _Halves(start_capped(assess_file, path, name, False, "inventory"),
-                       start_capped(assess_file, path, name, False, "parts"))
-    return _Task(assess_file, path, name, True)
+    if not CAN_FORK:
+        return _Task(assess_file, path, name, True)
+    # The long parse starts first.  Then the core loads, once, for this process (which joins the halves)
+    # and the other child; loading it in a thread beside a parse would hold that parse back, since
+    # calamine keeps the GIL while it parses.
+    parts = start_capped(assess_file, path, name, False, "parts")
+    try:
+        engine.prepare()
+        return _Halves(start_capped(assess_file, path, name, False, "inventory"), parts)
+    except BaseException:
+        parts.discard()
+        raise
 
 
 class _Halves:

@@ -192,12 +192,13 @@ def _factor_tables(tables: dict, loc: Locator, inp: EvaluationInput) -> None:
 def _spelling(inp: EvaluationInput, loc: "Locator") -> list[Located]:
     """Non-canonical spellings the native formulas would misread (see :mod:`remanxl.workbook.spelling`)."""
     from remanxl.method.factors import default_factors
-    from remanxl.workbook.spelling import spelling_problems
+    from remanxl.workbook.spelling import needs_factors, spelling_problems
 
     extra = {str(next(iter(r.values()))) for rows in inp.factors.values() for r in rows}  # user-added keys
     out = []
     for table, rows in inp.tables.items():
-        out += [loc.locate(p) for p in spelling_problems(table, rows, default_factors(), extra)]
+        factors = default_factors() if needs_factors(table) else None
+        out += [loc.locate(p) for p in spelling_problems(table, rows, factors, extra)]
     return out
 
 

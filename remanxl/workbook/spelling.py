@@ -9,9 +9,13 @@ says which one.
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from remanxl.method.errors import Problem
-from remanxl.method.factors import FactorSet
 from remanxl.method.inputs import ALIASES, TABLES
+
+if TYPE_CHECKING:
+    from remanxl.method.factors import FactorSet
 
 #: Where the allowed keys of each key column come from.
 KEY_TABLES = {"energy_type": ("energy_conversion",), "pollutant": ("pollution_equivalents", "lumped_pollutants"),
@@ -40,11 +44,17 @@ def _wanted(c, text: str, factors: FactorSet, extra_keys) -> str | None:
     return None
 
 
-def spelling_problems(table: str, rows, factors: FactorSet, extra_keys=frozenset()) -> list[Problem]:
+def needs_factors(table: str) -> bool:
+    """Whether judging ``table``'s spellings needs the factor tables (units and keys are looked up there)."""
+    return any(c.kind == "unit" or (c.kind == "key" and c.key in KEY_TABLES) for c in TABLES[table].columns)
+
+
+def spelling_problems(table: str, rows, factors: FactorSet | None, extra_keys=frozenset()) -> list[Problem]:
     """Cells the core would accept but the native formulas would not read, with the spelling to use.
 
     ``rows`` is a :class:`~remanxl.method.inputs.ColumnTable`; each column is judged once per distinct
-    value, so a 50,000-row ledger costs no more than its few distinct spellings.
+    value, so a 50,000-row ledger costs no more than its few distinct spellings.  ``factors`` may be
+    None for a table that does not :func:`need <needs_factors>` them.
     """
     problems = []
     for c in TABLES[table].columns:
@@ -52,7 +62,7 @@ def spelling_problems(table: str, rows, factors: FactorSet, extra_keys=frozenset
         if cells is None or c.kind in ("text", "number"):
             continue
         verdict = {}
-        for v in set(v for v in cells if type(v) is str):
+        for v in {v for v in set(cells) if type(v) is str}:
             text = v.strip()
             if not text:
                 continue
