@@ -65,29 +65,54 @@ def print_machine(info: dict) -> None:
     print()
 
 
-#: Runs a command and reports its wall time and peak RSS.  A child's ``ru_maxrss`` starts at the
+#: Runs a command and reports its wall time and peak memory.  A child's ``ru_maxrss`` starts at the
 #: resident size of whatever forked it (and, with vfork, at that process's peak), so measuring from
 #: a large benchmark process would report the benchmark's own memory: a fresh, small launcher forks
-#: the command instead.
+#: the command instead.  ``ru_maxrss`` is one process's peak, and ``remanxl evaluate`` works in
+#: child processes, so the launcher also samples (every 2 ms, from /proc) the resident memory of
+#: the command and all its descendants together, and keeps the highest sum.
 _LAUNCHER = """\
-import json, os, subprocess, sys, time
+import json, os, subprocess, sys, threading, time
+
+def tree_rss_kib(pid):
+    total, todo = 0, [pid]
+    while todo:
+        p = todo.pop()
+        try:
+            for line in open(f"/proc/{p}/status"):
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+            for tid in os.listdir(f"/proc/{p}/task"):
+                todo += [int(c) for c in open(f"/proc/{p}/task/{tid}/children").read().split()]
+        except (OSError, ValueError):
+            pass
+    return total
+
 t0 = time.perf_counter()
 p = subprocess.Popen(sys.argv[2:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+peak, done = [0], threading.Event()
+
+def sample():
+    while not done.wait(0.002):
+        peak[0] = max(peak[0], tree_rss_kib(p.pid))
+
+sampler = threading.Thread(target=sample, daemon=True)
+if os.path.exists("/proc/self/status"):
+    sampler.start()
 err = p.stderr.read()
 _, status, usage = os.wait4(p.pid, 0)
 wall = time.perf_counter() - t0
+done.set()
 p.returncode = os.waitstatus_to_exitcode(status)
 with open(sys.argv[1], "w") as fh:
-    json.dump({"wall": wall, "maxrss_kib": usage.ru_maxrss, "code": p.returncode,
+    json.dump({"wall": wall, "maxrss_kib": usage.ru_maxrss, "tree_kib": peak[0] or None, "code": p.returncode,
                "stderr": err.decode(errors="replace")[-2000:]}, fh)
 """
 
 
-def run_measured(cmd: list[str], timeout: float = 600, env: dict | None = None, cwd=None) -> tuple[float, float, int, str]:
-    """Run ``cmd``; return (wall seconds, peak RSS in MiB of the process, exit code, stderr tail).
-
-    The peak RSS is the command's own ``ru_maxrss`` (its process, not its children, so for a
-    command that forks its real work, such as ``soffice``, it means little).
+def run_measured(cmd: list[str], timeout: float = 600, env: dict | None = None, cwd=None) -> dict:
+    """Run ``cmd``; return its wall seconds, peak RSS in MiB of its largest process (``ru_maxrss``), the
+    sampled peak of its whole process tree (MiB, None where there is no /proc), exit code and stderr tail.
     """
     import tempfile
 
@@ -96,19 +121,34 @@ def run_measured(cmd: list[str], timeout: float = 600, env: dict | None = None, 
         subprocess.run([sys.executable, "-c", _LAUNCHER, str(report), *map(str, cmd)], env=env, cwd=cwd,
                        timeout=timeout, check=True)
         r = json.loads(report.read_text())
-    return r["wall"], r["maxrss_kib"] / 1024, r["code"], r["stderr"]
+    return {"wall": r["wall"], "peak": r["maxrss_kib"] / 1024, "tree": r["tree_kib"] and r["tree_kib"] / 1024,
+            "code": r["code"], "stderr": r["stderr"]}
+
+
+def _summary(runs: list[dict], cmd) -> dict:
+    for r in runs:
+        if r["code"] != 0:
+            raise RuntimeError(f"{' '.join(map(str, cmd))} exited with {r['code']}:\n{r['stderr']}")
+    walls = [r["wall"] for r in runs]
+    trees = [r["tree"] for r in runs if r["tree"]]
+    return {"best_s": min(walls), "median_s": statistics.median(walls), "walls_s": walls,
+            "peak_rss_mib": max(r["peak"] for r in runs), "tree_peak_rss_mib": max(trees) if trees else None,
+            "runs": len(runs)}
 
 
 def repeat_measured(cmd: list[str], repeat: int, **kw) -> dict:
-    """Best and median wall time and the peak RSS of ``repeat`` runs of ``cmd`` (each must succeed)."""
-    walls, peaks = [], []
+    """Best and median wall time and the peak memory of ``repeat`` runs of ``cmd`` (each must succeed)."""
+    return _summary([run_measured(cmd, **kw) for _ in range(repeat)], cmd)
+
+
+def interleaved(commands: dict[str, list[str]], repeat: int, **kw) -> dict[str, dict]:
+    """:func:`repeat_measured` of several commands, run in turn (A B A B …) so that a machine whose
+    speed drifts during the measurement (a shared virtual machine does) treats them alike."""
+    runs: dict[str, list[dict]] = {name: [] for name in commands}
     for _ in range(repeat):
-        wall, peak, code, err = run_measured(cmd, **kw)
-        if code != 0:
-            raise RuntimeError(f"{' '.join(map(str, cmd))} exited with {code}:\n{err}")
-        walls.append(wall)
-        peaks.append(peak)
-    return {"best_s": min(walls), "median_s": statistics.median(walls), "peak_rss_mib": max(peaks), "runs": repeat}
+        for name, cmd in commands.items():
+            runs[name].append(run_measured(cmd, **kw))
+    return {name: _summary(runs[name], commands[name]) for name in commands}
 
 
 def best_of(fn, repeat: int) -> tuple[float, object]:

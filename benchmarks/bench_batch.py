@@ -38,11 +38,11 @@ def measure(cmd_for, folder: Path, repeat: int) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         for _ in range(repeat):
             copy = _fresh_copy(folder, Path(tmp))
-            wall, peak, code, err = C.run_measured(cmd_for(copy))
-            if code not in (0, 3):  # 3: an evaluation ran but is invalid, still a result
-                raise RuntimeError(f"exit {code}: {err}")
-            walls.append(wall)
-            peaks.append(peak)
+            r = C.run_measured(cmd_for(copy))
+            if r["code"] not in (0, 3):  # 3: an evaluation ran but is invalid, still a result
+                raise RuntimeError(f"exit {r['code']}: {r['stderr']}")
+            walls.append(r["wall"])
+            peaks.append(r["tree"] or r["peak"])
             last = copy
         rollup = last / "remanxl_rollup.csv"
         rows = list(csv.DictReader(open(rollup, encoding="utf-8-sig"))) if rollup.exists() else []

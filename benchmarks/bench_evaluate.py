@@ -2,15 +2,21 @@
 
 Measured on one machine in one run:
 
-1. in-process stages through the public functions: safety pre-scan
-   (``check_structure``; the checksum test ``verify_checksums`` runs beside
-   the read), read (``read_blocks``, python-calamine), validate
-   (``read_tables`` + ``parse_tables``), compute (``evaluate`` minus its own
-   parse), write (``build_summary`` + ``write_sheet``);
+1. in-process stages through the public functions, one after the other:
+   safety pre-scan (``check_structure``), the checksum test
+   (``verify_checksums``), and each half as ``remanxl evaluate`` runs it in a
+   child process of its own: read (``read_blocks``, python-calamine), validate
+   and sum (``assess_parts`` / ``assess_inventory``); then the join
+   (``finish``: the 14 indicators and the summary model) and the write
+   (``write_sheet``).  The command runs the halves side by side, so its
+   critical path is the parts half, the join and the write;
 2. the command a user runs, ``remanxl evaluate BOOK -o OUT``, as a fresh
-   process: wall time and peak RSS (interpreter start and imports included);
+   process: wall time and peak memory (interpreter start and imports
+   included; memory sampled over the command and its child processes);
 3. the floor: a fresh interpreter in which python-calamine merely reads the
-   same Excel tables remanxl reads (inputs, settings, factor tables);
+   same Excel tables remanxl reads (inputs, settings, factor tables).  The
+   command and the floor are run in turn, so that a machine whose speed
+   drifts treats both alike;
 4. the spreadsheet alternative: LibreOffice headless loading the evaluated
    workbook, recalculating every formula (the template's native row formulas
    and the Summary's SUMIFS/SUMPRODUCT subtotals, forced by the profile) and
@@ -63,44 +69,35 @@ def wanted_tables() -> list[str]:
 def stages(path: Path, repeat: int) -> dict:
     """Best-of-``repeat`` time of each stage, in this process, through the public functions.
 
-    As in ``remanxl evaluate``, the cyclic garbage collector is paused.  The checksum test runs
-    beside the read in the command (both release the GIL); here each is timed alone.
+    As in ``remanxl evaluate``, the cyclic garbage collector is paused.
     """
-    import contextlib
-
-    import remanxl.workbook.io as io
-    import remanxl.workbook.safety as safety
-    from remanxl.method.evaluate import evaluate
-    from remanxl.method.inputs import parse_tables
-    from remanxl.workbook.io import read_blocks
+    from remanxl.workbook import engine
+    from remanxl.workbook.io import _no_cyclic_gc, read_blocks
     from remanxl.workbook.layout import STYLE_NAMES, SUMMARY_SHEET
     from remanxl.workbook.reader import read_tables
-    from remanxl.workbook.summary import build_summary
+    from remanxl.workbook.safety import check_structure, verify_checksums
     from remanxl.workbook.xlsxpatch import write_sheet
 
-    # Older remanxl (for before/after figures) had one check_workbook and left the collector on.
-    check_structure = getattr(safety, "check_structure", safety.check_workbook)
-    verify_checksums = getattr(safety, "verify_checksums", lambda p: None)
-    _no_cyclic_gc = getattr(io, "_no_cyclic_gc", contextlib.nullcontext)
-
+    engine.prepare()
     out = {}
     with tempfile.TemporaryDirectory() as tmp, _no_cyclic_gc():
         dst = Path(tmp) / "evaluated.xlsx"
-        out["safety_s"], _ = C.best_of(lambda: check_structure(path), repeat)
+        out["safety_s"], _ = C.best_of(lambda: check_structure(path, scan_cells=False), repeat)
         out["checksums_s"], _ = C.best_of(lambda: verify_checksums(path), repeat)
-        out["read_s"], blocks = C.best_of(lambda: read_blocks(path), repeat)
-        out["rss_after_read_mib"] = C.self_peak_rss_mib()
-        out["read_tables_s"], data = C.best_of(lambda: read_tables(blocks), repeat)
-        out["parse_s"], _ = C.best_of(lambda: parse_tables(data.inputs), repeat)
-        out["validate_s"] = out["read_tables_s"] + out["parse_s"]
-        out["evaluate_s"], ev = C.best_of(lambda: evaluate(data.inputs), repeat)
-        out["compute_s"] = max(out["evaluate_s"] - out["parse_s"], 0.0)
-        out["rss_after_compute_mib"] = C.self_peak_rss_mib()
-        out["build_summary_s"], model = C.best_of(lambda: build_summary(ev), repeat)
-        out["write_sheet_s"], _ = C.best_of(lambda: write_sheet(path, SUMMARY_SHEET, model, dst, STYLE_NAMES), repeat)
-        out["write_s"] = out["build_summary_s"] + out["write_sheet_s"]
-        out["total_s"] = out["safety_s"] + out["read_s"] + out["validate_s"] + out["compute_s"] + out["write_s"]
-        out["rows"] = {name: len(rows) for name, rows in data.inputs.tables.items()}
+        out["read_parts_s"], parts_blocks = C.best_of(lambda: read_blocks(path, False, "parts"), repeat)
+        out["assess_parts_s"], parts = C.best_of(lambda: engine.assess_parts(parts_blocks), repeat)
+        out["read_inventory_s"], blocks = C.best_of(lambda: read_blocks(path, False, "inventory"), repeat)
+        out["assess_inventory_s"], inventory = C.best_of(lambda: engine.assess_inventory(blocks, path.name), repeat)
+        out["rss_mib"] = C.self_peak_rss_mib()
+        out["finish_s"], result = C.best_of(lambda: engine.finish(inventory, parts), repeat)
+        out["write_s"], _ = C.best_of(lambda: write_sheet(path, SUMMARY_SHEET, result.summary, dst, STYLE_NAMES),
+                                      repeat)
+        out["parts_half_s"] = out["read_parts_s"] + out["assess_parts_s"]
+        out["inventory_half_s"] = out["read_inventory_s"] + out["assess_inventory_s"]
+        out["one_process_s"] = (out["safety_s"] + out["parts_half_s"] + out["inventory_half_s"] + out["finish_s"]
+                                + out["write_s"])
+        out["critical_path_s"] = out["safety_s"] + out["parts_half_s"] + out["finish_s"] + out["write_s"]
+        out["rows"] = {name: len(rows) for name, rows in read_tables({**blocks, **parts_blocks}).inputs.tables.items()}
     return out
 
 
@@ -124,16 +121,14 @@ def agreement(path: Path, parts: int, inventory: int) -> dict:
             "values": {s: r.value for s, r in outcome.evaluation.indicators.items()}}
 
 
-def cli(path: Path, repeat: int) -> dict:
-    """``remanxl evaluate BOOK -o OUT`` as a fresh process."""
+def cli_and_floor(path: Path, repeat: int) -> dict[str, dict]:
+    """``remanxl evaluate BOOK -o OUT`` and the floor (python-calamine reading the same tables), each as a
+    fresh process, run in turn."""
     with tempfile.TemporaryDirectory() as tmp:
-        return C.repeat_measured(C.remanxl_command() + ["evaluate", str(path), "-o", str(Path(tmp) / "out.xlsx")],
-                                 repeat)
-
-
-def floor(path: Path, repeat: int) -> dict:
-    """python-calamine reading the same tables in a fresh interpreter."""
-    return C.repeat_measured([sys.executable, "-c", FLOOR, str(path), ",".join(wanted_tables())], repeat)
+        return C.interleaved({
+            "floor": [sys.executable, "-c", FLOOR, str(path), ",".join(wanted_tables())],
+            "cli": C.remanxl_command() + ["evaluate", str(path), "-o", str(Path(tmp) / "out.xlsx")],
+        }, repeat)
 
 
 def bare_interpreter(repeat: int) -> dict:
@@ -181,11 +176,11 @@ def run(parts: int, inventory: int, repeat: int, with_lo: bool = True, out: Path
            "parts": parts, "inventory": inventory}
     res["agreement"] = agreement(path, parts, inventory)
     res["stages"] = stages(path, repeat)
-    res["cli"] = cli(path, repeat)
-    res["floor"] = floor(path, repeat)
+    res.update(cli_and_floor(path, repeat))
     res["interpreter"] = bare_interpreter(repeat)
     res["libreoffice"] = libreoffice(path, repeat) if with_lo else None
     res["ratio_vs_floor"] = res["cli"]["best_s"] / res["floor"]["best_s"]
+    res["ratio_vs_floor_median"] = res["cli"]["median_s"] / res["floor"]["median_s"]
     if res["libreoffice"]:
         res["speedup_vs_libreoffice"] = res["libreoffice"]["best_s"] / res["cli"]["best_s"]
     return res
@@ -198,34 +193,39 @@ def report(res: dict) -> None:
     a = res["agreement"]
     print(f"agrees with remanxl.evaluate on the same inputs: {a['agrees']}" +
           ("" if a["agrees"] else f"  {a.get('differences') or a.get('problems')}"))
-    print("\nin-process stages (best of runs):")
-    for key, label in (("safety_s", "safety pre-scan"), ("checksums_s", "checksums (beside the read)"),
-                       ("read_s", "read (calamine, 2 threads)"),
-                       ("read_tables_s", "validate: tables -> inputs"), ("parse_s", "validate: parse rows"),
-                       ("compute_s", "compute (evaluate - parse)"), ("build_summary_s", "write: summary model"),
-                       ("write_sheet_s", "write: zip patch"), ("total_s", "total (checksums overlapped)")):
-        print(f"  {label:<30} {s[key] * 1000:9.1f} ms")
-    print(f"  peak RSS of this process after read {s['rss_after_read_mib']:.0f} MiB, "
-          f"after compute {s['rss_after_compute_mib']:.0f} MiB")
+    print("\nin-process stages, one after the other (best of runs):")
+    for key, label in (("safety_s", "safety pre-scan"), ("checksums_s", "checksums (a thread, beside)"),
+                       ("read_parts_s", "parts half: read"), ("assess_parts_s", "parts half: validate, sum"),
+                       ("read_inventory_s", "other half: read"), ("assess_inventory_s", "other half: validate, sum"),
+                       ("finish_s", "join: indicators, summary"), ("write_s", "write: zip patch"),
+                       ("one_process_s", "all in one process"),
+                       ("critical_path_s", "critical path (halves beside)")):
+        print(f"  {label:<32} {s[key] * 1000:9.1f} ms")
+    print(f"  peak RSS of this process {s['rss_mib']:.0f} MiB (every table read at once)")
     c, f, i = res["cli"], res["floor"], res["interpreter"]
     print("\nfresh processes (best / median of runs):")
     print(f"  remanxl evaluate BOOK -o OUT   {c['best_s']:7.3f} s / {c['median_s']:.3f} s   "
-          f"peak RSS {c['peak_rss_mib']:.0f} MiB")
+          f"peak memory {_memory(c):.0f} MiB (all its processes)")
     print(f"  floor: calamine reads tables   {f['best_s']:7.3f} s / {f['median_s']:.3f} s   "
-          f"peak RSS {f['peak_rss_mib']:.0f} MiB")
+          f"peak memory {_memory(f):.0f} MiB")
     print(f"  bare interpreter (python -c pass) {i['best_s']:.3f} s")
     lo = res.get("libreoffice")
     if lo:
         print(f"  LibreOffice load+recalc+export {lo['best_s']:7.3f} s / {lo['median_s']:.3f} s   "
               f"(soffice start alone {lo['start_only_best_s']:.2f} s)")
     print("\nratios (targets):")
-    print(f"  remanxl / floor          {res['ratio_vs_floor']:5.2f}x   (<= 1.5x: "
-          f"{C.verdict(res['ratio_vs_floor'], 1.5)})")
+    print(f"  remanxl / floor          {res['ratio_vs_floor']:5.2f}x best, {res['ratio_vs_floor_median']:.2f}x median  "
+          f"(<= 1.5x: {C.verdict(res['ratio_vs_floor'], 1.5)})")
     if lo:
         print(f"  LibreOffice / remanxl    {res['speedup_vs_libreoffice']:5.2f}x   (>= 3x: "
               f"{C.verdict(res['speedup_vs_libreoffice'], 3.0, lower_is_better=False)})")
-    print(f"  peak memory              {c['peak_rss_mib']:5.0f} MiB (< 400 MB: "
-          f"{C.verdict(c['peak_rss_mib'] * 1.048576, 400)})")
+    print(f"  peak memory              {_memory(c):5.0f} MiB (< 400 MB: "
+          f"{C.verdict(_memory(c) * 1.048576, 400)})")
+
+
+def _memory(measured: dict) -> float:
+    """The sampled peak of a command's process tree, or its own ``ru_maxrss`` where /proc is missing."""
+    return measured["tree_peak_rss_mib"] or measured["peak_rss_mib"]
 
 
 def main(argv=None) -> dict:
