@@ -135,11 +135,11 @@ def entities_after_a_long_comment(tmp, good):
     return rewrite(good, tmp / "late-dtd.xlsx", change), "DTD or entities"
 
 
-def _far_variant(name, snippet):
+def _far_variant(name, snippet, sheet="Energy 能源"):
     """A sheet with ``snippet`` added to its data: spellings of far cells a pattern check can miss."""
     def make(tmp, good):
         def change(e):
-            part = sheet_of(e, "Energy 能源")
+            part = sheet_of(e, sheet)
             e[part] = e[part].replace(b"</sheetData>", snippet + b"</sheetData>")
         return rewrite(good, tmp / f"{name}.xlsx", change), FAR
     make.__name__ = name
@@ -151,6 +151,9 @@ FAR_VARIANTS = [
     _far_variant("single_quoted_reference", b"<row r='1048576'><c r='XFD1048576'><v>1</v></c></row>"),
     _far_variant("lower_case_reference", b'<row r="999999"><c r="xfd999999"><v>1</v></c></row>'),
     _far_variant("cells_without_references", b'<row r="999999">' + b'<c t="n"><v>1</v></c>' * 3000 + b"</row>"),
+    # the parts ledger is read by a process of its own: a far cell there must be refused as well
+    _far_variant("far_cell_in_the_parts_ledger", b'<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>',
+                 "Parts 零件清单"),
 ]
 
 CASES = [not_a_zip, old_xls, truncated, zip_bomb, entities, million_rows, renamed_header, removed_table,

@@ -4,6 +4,7 @@ leave the file byte-identical."""
 import json
 import shutil
 import zipfile
+from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
@@ -18,6 +19,7 @@ from spec_vectors import t1_input, t2_input, t3_input, t4_input, t5_input, vecto
 from workbook_fixtures import busy_workbook, parts, vector_workbook
 
 TOL = 1e-4
+EXAMPLE = Path(__file__).resolve().parents[1] / "templates" / "remanxl_example.xlsx"
 
 
 def summary_values(path):
@@ -401,3 +403,85 @@ def test_a_factor_value_typed_without_its_key_is_reported_at_its_cell(tmp_path, 
     assert main(["evaluate", str(path)]) == 1
     err = capsys.readouterr().err
     assert f"sheet 'Factors 系数', row {blank}, column A" in err and "needs a key" in err
+
+
+def _children() -> set[int]:
+    """This process's child processes (Linux), once remanxl's reaping threads are done."""
+    import os
+    import threading
+
+    for t in threading.enumerate():
+        if t.name == "remanxl-reap":
+            t.join(10)
+    pids = set()
+    for tid in os.listdir(f"/proc/{os.getpid()}/task"):
+        pids |= {int(c) for c in open(f"/proc/{os.getpid()}/task/{tid}/children").read().split()}
+    return pids
+
+
+@pytest.fixture
+def split_always(monkeypatch):
+    """Read every workbook in two halves, as a plant-size one is (the example is small)."""
+    import remanxl.workbook.io
+
+    monkeypatch.setattr(remanxl.workbook.io, "SPLIT_BYTES", 0)
+
+
+def test_the_two_halves_join_to_the_one_pass_evaluation(tmp_path, split_always):
+    """The file reader sums the parts ledger and the rest in two processes; the join equals reading and
+    evaluating everything in one pass (as the ribbon does), and leaves no child process behind."""
+    from remanxl.workbook.engine import assess
+    from remanxl.workbook.io import read_blocks
+
+    path = shutil.copy(EXAMPLE, tmp_path / "example.xlsx")
+    before = _children()
+    split = evaluate_workbook(path, write=False)
+    assert split.ok, split.problems
+    one = assess(read_blocks(path), path.name)
+    assert not one.problems
+    a, b = split.evaluation.to_dict(), one.evaluation.to_dict()
+    a.pop("computed_at"), b.pop("computed_at")
+    assert a == b
+    assert _children() <= before
+
+
+def test_problems_of_both_halves_are_reported_together(tmp_path, capsys, split_always):
+    """A fault in an inventory table and one in the parts ledger: both are reported, each at its cell,
+    the inventory's first; nothing is written."""
+    inp = t5_input()
+    inp["water"] = [{"side": "reman", "stream": "fresh_water", "quantity": 1.0, "unit": "kWh"},
+                    {"side": "original", "stream": "fresh_water", "quantity": 2.0, "unit": "m3"}]
+    inp["parts"][1]["quantity"] = -1
+    path = vector_workbook(tmp_path / "both.xlsx", inp)
+    before = path.read_bytes()
+    assert main(["evaluate", str(path)]) == 1
+    err = capsys.readouterr().err
+    water = err.index("sheet 'Water 水', row 5, column E (Unit 单位)")
+    parts = err.index("sheet 'Parts 零件清单', row 6, column C (Qty per product 单台数量)")
+    assert water < parts
+    assert "2 problem(s)" in err
+    assert path.read_bytes() == before
+
+
+def test_a_far_cell_in_the_ledger_kills_only_its_own_reader(tmp_path, split_always):
+    """The parts half dies on a cell at XFD1048576; the other half is joined or stopped, the file is
+    refused and left as it was, and no child process is left behind."""
+    import zipfile
+
+    src = shutil.copy(EXAMPLE, tmp_path / "src.xlsx")
+    path = tmp_path / "far.xlsx"
+    from remanxl.workbook.io import table_sheet_parts
+
+    part = table_sheet_parts(src)["parts"]
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info)
+            if info.filename == part:
+                data = data.replace(b"</sheetData>", b'<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>'
+                                    b"</sheetData>")
+            zout.writestr(info, data)
+    before, children = path.read_bytes(), _children()
+    outcome = evaluate_workbook(path)
+    assert not outcome.ok and "refusing" in str(outcome.problems[0])
+    assert path.read_bytes() == before
+    assert _children() <= children

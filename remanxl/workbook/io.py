@@ -22,8 +22,18 @@ from remanxl.workbook.layout import READ_TABLES, SETTINGS_TABLE, STYLE_NAMES, SU
 from remanxl.workbook.reader import Located, WorkbookReadError
 from remanxl.workbook.safety import UnsafeWorkbookError, check_cell_extents, check_in_background, table_sheet_parts
 
-#: The table that grows with a plant: read and summed in a process of its own.
+#: The table that grows with a plant: read and summed in a process of its own …
 _LARGE_TABLE = "Parts"
+#: … once the workbook's sheets hold this much XML (a ledger of several thousand rows); below it, one
+#: child reads everything: a second fork and zip opening would cost about what the overlap saves.
+SPLIT_BYTES = 16 << 20
+
+
+def _sheet_bytes(path: Path) -> int:
+    import zipfile
+
+    with zipfile.ZipFile(path) as zf:
+        return sum(i.file_size for i in zf.infolist() if i.filename.startswith("xl/worksheets/"))
 
 
 class _Task(threading.Thread):
@@ -82,6 +92,9 @@ def start_assessing(path: Path, name: str):
 
     if not CAN_FORK:
         return _Task(assess_file, path, name, True)
+    if _sheet_bytes(path) < SPLIT_BYTES:  # a product workbook: a second process would cost more than it saves
+        engine.prepare()
+        return start_capped(assess_file, path, name, False)
     # The long parse starts first.  Then the core loads, once, for this process (which joins the halves)
     # and the other child; loading it in a thread beside a parse would hold that parse back, since
     # calamine keeps the GIL while it parses.
