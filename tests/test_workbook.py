@@ -485,3 +485,43 @@ def test_a_far_cell_in_the_ledger_kills_only_its_own_reader(tmp_path, split_alwa
     assert not outcome.ok and "refusing" in str(outcome.problems[0])
     assert path.read_bytes() == before
     assert _children() <= children
+
+
+def _with_bad_crc(src, dst, part: str):
+    """A copy of ``src`` whose ``part`` inflates fine but no longer matches its recorded CRC-32."""
+    import struct
+
+    data = bytearray(src.read_bytes())
+    with zipfile.ZipFile(src) as zf:
+        offset = zf.getinfo(part).header_offset
+    struct.pack_into("<I", data, offset + 14, struct.unpack_from("<I", data, offset + 14)[0] ^ 1)  # local header
+    pos = data.find(b"PK\x01\x02")
+    while pos >= 0:  # central directory
+        size = struct.unpack_from("<H", data, pos + 28)[0]
+        if bytes(data[pos + 46:pos + 46 + size]).decode() == part:
+            struct.pack_into("<I", data, pos + 16, struct.unpack_from("<I", data, pos + 16)[0] ^ 1)
+        pos = data.find(b"PK\x01\x02", pos + 4)
+    dst.write_bytes(bytes(data))
+    return dst
+
+
+@pytest.mark.parametrize("split", [False, True], ids=["one reader", "two halves"])
+def test_a_damaged_part_is_refused_before_anything_is_written(tmp_path, monkeypatch, split):
+    """The checksum test runs beside the reading (for the ledger's sheet, after its parse when the
+    halves are split); a mismatch refuses the file, whichever part it is in."""
+    import remanxl.workbook.io
+    from remanxl.workbook.io import _sheet_sizes
+    from remanxl.workbook.safety import UnsafeWorkbookError, verify_checksums
+
+    if split:
+        monkeypatch.setattr(remanxl.workbook.io, "SPLIT_BYTES", 0)
+    largest = _sheet_sizes(EXAMPLE)[1]
+    for part in (largest, "xl/styles.xml"):
+        path = _with_bad_crc(EXAMPLE, tmp_path / f"bad_{part.replace('/', '_')}", part)
+        with pytest.raises(UnsafeWorkbookError, match=f"damaged part {part}"):
+            verify_checksums(path)
+        before, children = path.read_bytes(), _children()
+        outcome = evaluate_workbook(path)
+        assert not outcome.ok and f"damaged part {part}" in str(outcome.problems[0])
+        assert path.read_bytes() == before
+        assert _children() <= children

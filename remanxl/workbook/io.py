@@ -11,6 +11,7 @@ meanwhile in a thread (zlib does release the GIL).  See :meth:`FileWorkbook.asse
 from __future__ import annotations
 
 import gc
+import os
 import threading
 from contextlib import contextmanager
 from pathlib import Path
@@ -29,11 +30,13 @@ _LARGE_TABLE = "Parts"
 SPLIT_BYTES = 16 << 20
 
 
-def _sheet_bytes(path: Path) -> int:
+def _sheet_sizes(path: Path) -> tuple[int, str | None]:
+    """The sheets' total XML bytes, and the largest sheet's part name."""
     import zipfile
 
     with zipfile.ZipFile(path) as zf:
-        return sum(i.file_size for i in zf.infolist() if i.filename.startswith("xl/worksheets/"))
+        sheets = [i for i in zf.infolist() if i.filename.startswith("xl/worksheets/")]
+    return sum(i.file_size for i in sheets), max(sheets, key=lambda i: i.file_size).filename if sheets else None
 
 
 class _Task(threading.Thread):
@@ -58,12 +61,13 @@ class _Task(threading.Thread):
         return self.value
 
 
-def assess_file(path: Path, name: str, scan: bool = True, half: str | None = None):
+def assess_file(path: Path, name: str, scan: bool = True, half: str | None = None, parsed_fd: int | None = None):
     """:func:`~remanxl.workbook.engine.assess` on the tables of a workbook file (the caller has run the
     hostile-file checks; ``scan`` as in :func:`read_blocks`).
 
     With ``half`` (``"inventory"`` or ``"parts"``), only that half is read and summed: a
-    :class:`~remanxl.workbook.engine.Half` for :func:`~remanxl.workbook.engine.finish`.
+    :class:`~remanxl.workbook.engine.Half` for :func:`~remanxl.workbook.engine.finish`.  A byte is
+    written to ``parsed_fd`` (then closed) once the file has been read.
     """
     from remanxl.workbook import engine
 
@@ -71,19 +75,28 @@ def assess_file(path: Path, name: str, scan: bool = True, half: str | None = Non
         engine.prepare()
     with _no_cyclic_gc():
         blocks = read_blocks(path, scan, half)
+        if parsed_fd is not None:
+            try:
+                os.write(parsed_fd, b".")
+            except OSError:  # nobody waits (the checksums were verified before)
+                pass
+            os.close(parsed_fd)
         if half is None:
             return engine.assess(blocks, name)
         return engine.assess_inventory(blocks, name) if half == "inventory" else engine.assess_parts(blocks)
 
 
 def start_assessing(path: Path, name: str):
-    """Start :func:`assess_file` where a hostile file cannot take the process down.  Returns a task
-    whose ``result()`` is the :class:`~remanxl.workbook.engine.Assessment`.
+    """Start :func:`assess_file` where a hostile file cannot take the process down.
 
-    Where there is fork, the two halves run in two children with capped memory, one per core (see
-    :mod:`remanxl.workbook.isolation`): the parts ledger, which can be most of a workbook, is parsed
-    and summed in one while the other reads and sums everything else; this process joins them.
-    Elsewhere, in a thread, after the cell-reference scan.
+    Returns ``(task, hold)``: the task's ``result()`` is the :class:`~remanxl.workbook.engine.Assessment`;
+    ``hold`` is None or ``(part, wait)`` for :meth:`~remanxl.workbook.safety.PendingCheck.start`: the
+    checksum of the ledger's sheet is best verified once its reader has parsed it.
+
+    Where there is fork, a plant workbook's two halves run in two children with capped memory, one per
+    core (see :mod:`remanxl.workbook.isolation`): the parts ledger, which can be most of a workbook,
+    is parsed and summed in one while the other reads and sums everything else; this process joins
+    them.  A smaller workbook is read in one child.  Elsewhere, in a thread, after the cell-reference scan.
 
     Call it before starting other threads (see :func:`~remanxl.workbook.isolation.start_capped`).
     """
@@ -91,20 +104,46 @@ def start_assessing(path: Path, name: str):
     from remanxl.workbook.isolation import CAN_FORK, start_capped
 
     if not CAN_FORK:
-        return _Task(assess_file, path, name, True)
-    if _sheet_bytes(path) < SPLIT_BYTES:  # a product workbook: a second process would cost more than it saves
+        return _Task(assess_file, path, name, True), None
+    total, largest = _sheet_sizes(path)
+    if total < SPLIT_BYTES:  # a product workbook: a second process would cost more than it saves
         engine.prepare()
-        return start_capped(assess_file, path, name, False)
+        return start_capped(assess_file, path, name, False), None
     # The long parse starts first.  Then the core loads, once, for this process (which joins the halves)
     # and the other child; loading it in a thread beside a parse would hold that parse back, since
-    # calamine keeps the GIL while it parses.
-    parts = start_capped(assess_file, path, name, False, "parts")
+    # calamine keeps the GIL while it parses.  The other child must not inherit the "parsed" pipe.
+    parsed_r, parsed_w = os.pipe()
+    try:
+        parts = start_capped(assess_file, path, name, False, "parts", parsed_w)
+    finally:
+        os.close(parsed_w)
     try:
         engine.prepare()
-        return _Halves(start_capped(assess_file, path, name, False, "inventory"), parts)
+        task = _Halves(start_capped(assess_file, path, name, False, "inventory"), parts)
     except BaseException:
         parts.discard()
+        os.close(parsed_r)
         raise
+    return task, (largest, _Parsed(parsed_r))
+
+
+class _Parsed:
+    """Called, waits until the ledger's child says it has parsed the file (or has ended: the pipe then
+    reads empty)."""
+
+    def __init__(self, fd: int):
+        self.fd = fd
+
+    def __call__(self) -> None:
+        try:
+            os.read(self.fd, 1)
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        if self.fd is not None:
+            os.close(self.fd)
+            self.fd = None
 
 
 class _Halves:
@@ -202,8 +241,9 @@ class FileWorkbook(BlockWorkbook):
         """
         if self._pending is None:
             check = check_in_background(self.path, start=False)
-            task = start_assessing(self.path, self.name)
-            check.start()
+            task, hold = start_assessing(self.path, self.name)
+            if not check.start(*(hold or ())) and hold:
+                hold[1].close()  # no test runs to wait for the parse
             self._pending = (check, task)
 
     def assess(self):
