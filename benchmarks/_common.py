@@ -69,8 +69,9 @@ def print_machine(info: dict) -> None:
 #: resident size of whatever forked it (and, with vfork, at that process's peak), so measuring from
 #: a large benchmark process would report the benchmark's own memory: a fresh, small launcher forks
 #: the command instead.  ``ru_maxrss`` is one process's peak, and ``remanxl evaluate`` works in
-#: child processes, so the launcher also samples (every 2 ms, from /proc) the resident memory of
-#: the command and all its descendants together, and keeps the highest sum.
+#: child processes, so on request the launcher also samples (every 2 ms, from /proc) the resident
+#: memory of the command and all its descendants together, and keeps the highest sum.  Sampling
+#: takes CPU time from the command, so it is done in runs of its own, never in timed runs.
 _LAUNCHER = """\
 import json, os, subprocess, sys, threading, time
 
@@ -97,7 +98,7 @@ def sample():
         peak[0] = max(peak[0], tree_rss_kib(p.pid))
 
 sampler = threading.Thread(target=sample, daemon=True)
-if os.path.exists("/proc/self/status"):
+if os.environ.get("REMANXL_BENCH_SAMPLE") and os.path.exists("/proc/self/status"):
     sampler.start()
 err = p.stderr.read()
 _, status, usage = os.wait4(p.pid, 0)
@@ -110,15 +111,18 @@ with open(sys.argv[1], "w") as fh:
 """
 
 
-def run_measured(cmd: list[str], timeout: float = 600, env: dict | None = None, cwd=None) -> dict:
-    """Run ``cmd``; return its wall seconds, peak RSS in MiB of its largest process (``ru_maxrss``), the
-    sampled peak of its whole process tree (MiB, None where there is no /proc), exit code and stderr tail.
+def run_measured(cmd: list[str], timeout: float = 600, env: dict | None = None, cwd=None,
+                 sample: bool = False) -> dict:
+    """Run ``cmd``; return its wall seconds, peak RSS in MiB of its largest process (``ru_maxrss``), with
+    ``sample`` the sampled peak of its whole process tree (MiB; else, or without /proc, None), exit code
+    and stderr tail.
     """
     import tempfile
 
+    launcher_env = {**(env if env is not None else os.environ), **({"REMANXL_BENCH_SAMPLE": "1"} if sample else {})}
     with tempfile.TemporaryDirectory() as tmp:
         report = Path(tmp) / "report.json"
-        subprocess.run([sys.executable, "-c", _LAUNCHER, str(report), *map(str, cmd)], env=env, cwd=cwd,
+        subprocess.run([sys.executable, "-c", _LAUNCHER, str(report), *map(str, cmd)], env=launcher_env, cwd=cwd,
                        timeout=timeout, check=True)
         r = json.loads(report.read_text())
     return {"wall": r["wall"], "peak": r["maxrss_kib"] / 1024, "tree": r["tree_kib"] and r["tree_kib"] / 1024,
@@ -130,25 +134,27 @@ def _summary(runs: list[dict], cmd) -> dict:
         if r["code"] != 0:
             raise RuntimeError(f"{' '.join(map(str, cmd))} exited with {r['code']}:\n{r['stderr']}")
     walls = [r["wall"] for r in runs]
-    trees = [r["tree"] for r in runs if r["tree"]]
     return {"best_s": min(walls), "median_s": statistics.median(walls), "walls_s": walls,
-            "peak_rss_mib": max(r["peak"] for r in runs), "tree_peak_rss_mib": max(trees) if trees else None,
-            "runs": len(runs)}
+            "peak_rss_mib": max(r["peak"] for r in runs), "runs": len(runs)}
 
 
-def repeat_measured(cmd: list[str], repeat: int, **kw) -> dict:
-    """Best and median wall time and the peak memory of ``repeat`` runs of ``cmd`` (each must succeed)."""
-    return _summary([run_measured(cmd, **kw) for _ in range(repeat)], cmd)
+def repeat_measured(cmd: list[str], repeat: int, memory: bool = True, **kw) -> dict:
+    """Best and median wall time of ``repeat`` runs of ``cmd`` (each must succeed), and its peak memory
+    (``ru_maxrss`` of the timed runs; with ``memory``, the process tree's, sampled in one more run)."""
+    return interleaved({"cmd": cmd}, repeat, memory, **kw)["cmd"]
 
 
-def interleaved(commands: dict[str, list[str]], repeat: int, **kw) -> dict[str, dict]:
+def interleaved(commands: dict[str, list[str]], repeat: int, memory: bool = True, **kw) -> dict[str, dict]:
     """:func:`repeat_measured` of several commands, run in turn (A B A B …) so that a machine whose
     speed drifts during the measurement (a shared virtual machine does) treats them alike."""
     runs: dict[str, list[dict]] = {name: [] for name in commands}
     for _ in range(repeat):
         for name, cmd in commands.items():
             runs[name].append(run_measured(cmd, **kw))
-    return {name: _summary(runs[name], commands[name]) for name in commands}
+    out = {name: _summary(runs[name], commands[name]) for name in commands}
+    for name, cmd in commands.items():
+        out[name]["tree_peak_rss_mib"] = run_measured(cmd, sample=True, **kw)["tree"] if memory else None
+    return out
 
 
 def best_of(fn, repeat: int) -> tuple[float, object]:

@@ -42,7 +42,7 @@ def measure(cmd_for, folder: Path, repeat: int) -> dict:
             if r["code"] not in (0, 3):  # 3: an evaluation ran but is invalid, still a result
                 raise RuntimeError(f"exit {r['code']}: {r['stderr']}")
             walls.append(r["wall"])
-            peaks.append(r["tree"] or r["peak"])
+            peaks.append(r["peak"])
             last = copy
         rollup = last / "remanxl_rollup.csv"
         rows = list(csv.DictReader(open(rollup, encoding="utf-8-sig"))) if rollup.exists() else []

@@ -156,12 +156,12 @@ def libreoffice(path: Path, repeat: int) -> dict | None:
         outdir = tmp / "lo"
         cmd = ["timeout", "-k", "10", "300", soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless",
                "--norestore", "--nolockcheck", "--convert-to", "xlsx", "--outdir", str(outdir), str(book)]
-        result = C.repeat_measured(cmd, repeat, env=env)
+        result = C.repeat_measured(cmd, repeat, memory=False, env=env)
         if not (outdir / book.name).exists():
             raise RuntimeError("LibreOffice wrote no file")
         start = C.repeat_measured(["timeout", "-k", "10", "120", soffice, f"-env:UserInstallation={profile.as_uri()}",
                                    "--headless", "--norestore", "--nolockcheck", "--terminate_after_init"],
-                                  repeat, env=env)
+                                  repeat, memory=False, env=env)
         result["profile_build_s"] = profile_s
         result["start_only_best_s"] = start["best_s"]
         # LibreOffice forks soffice.bin; ru_maxrss of the wrapper is not its memory, so it is not reported.
