@@ -433,10 +433,14 @@ def test_the_two_halves_join_to_the_one_pass_evaluation(tmp_path, split_always):
     from remanxl.workbook.engine import assess
     from remanxl.workbook.io import read_blocks
 
+    import os
+
     path = shutil.copy(EXAMPLE, tmp_path / "example.xlsx")
-    before = _children()
+    before, fds = _children(), len(os.listdir("/proc/self/fd"))
     split = evaluate_workbook(path, write=False)
     assert split.ok, split.problems
+    assert evaluate_workbook(path, write=False).ok  # checksums known good now: nothing waits on the parse
+    assert len(os.listdir("/proc/self/fd")) == fds  # every pipe closed
     one = assess(read_blocks(path), path.name)
     assert not one.problems
     a, b = split.evaluation.to_dict(), one.evaluation.to_dict()

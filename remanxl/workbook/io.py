@@ -242,21 +242,24 @@ class FileWorkbook(BlockWorkbook):
         if self._pending is None:
             check = check_in_background(self.path, start=False)
             task, hold = start_assessing(self.path, self.name)
-            if not check.start(*(hold or ())) and hold:
-                hold[1].close()  # no test runs to wait for the parse
-            self._pending = (check, task)
+            check.start(*(hold or ()))
+            self._pending = (check, task, hold)
 
     def assess(self):
         """Read, validate and compute (in a capped child where there is fork), after the hostile-file
         checks passed; the checksums are verified meanwhile, and a damaged part is reported first."""
         self.prefetch()
-        (check, task), self._pending = self._pending, None
+        (check, task, hold), self._pending = self._pending, None
         try:
-            result = task.result()
-        except BaseException:
-            check.wait(remember=False)  # a damaged part explains a reader's failure best: raised first
-            raise
-        check.wait()
+            try:
+                result = task.result()
+            except BaseException:
+                check.wait(remember=False)  # a damaged part explains a reader's failure best: raised first
+                raise
+            check.wait()
+        finally:
+            if hold:
+                hold[1].close()  # if the checksum test did not wait on it (a file verified before)
         return result
 
     def read_blocks(self) -> dict:
