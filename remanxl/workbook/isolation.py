@@ -5,9 +5,10 @@ single cell written far away (``XFD1048576``, or a cell without a reference in a
 asks for hundreds of gigabytes; python-calamine then aborts the whole process.  Pattern checks can
 refuse the obvious spellings of such a file, but not every variant a parser accepts.  So, where the
 operating system can fork, the tables are read in a child with ``RLIMIT_AS`` set: a hostile file
-kills only the child, and the user gets a plain refusal.  The child hands its tables back pickled
-through a pipe (about 0.1 s for a 50,000-row ledger).  Where there is no fork (Windows), the
-reading happens in-process after :func:`~remanxl.workbook.safety.check_cell_extents`.
+kills only the child, and the user gets a plain refusal.  The child hands back, pickled through a
+pipe, what it made of the tables (their sums, not their rows: see :mod:`remanxl.workbook.io`).
+Where there is no fork (Windows), the reading happens in-process after
+:func:`~remanxl.workbook.safety.check_cell_extents`.
 """
 from __future__ import annotations
 
