@@ -529,3 +529,31 @@ def test_a_damaged_part_is_refused_before_anything_is_written(tmp_path, monkeypa
         assert not outcome.ok and f"damaged part {part}" in str(outcome.problems[0])
         assert path.read_bytes() == before
         assert _children() <= children
+
+
+def test_without_fork_the_file_is_read_in_process_after_the_reference_scan(tmp_path, monkeypatch):
+    """Where the operating system cannot fork (Windows), the same evaluation comes from one in-process
+    reading, and a far cell is refused by the cell-reference scan before calamine lays the sheet out."""
+    import zipfile
+
+    import remanxl.workbook.isolation
+    from remanxl.workbook.io import table_sheet_parts
+
+    monkeypatch.setattr(remanxl.workbook.isolation, "CAN_FORK", False)
+    path = shutil.copy(EXAMPLE, tmp_path / "example.xlsx")
+    outcome = evaluate_workbook(path, write=False)
+    assert outcome.ok, outcome.problems
+    assert outcome.evaluation["RR"].value is not None
+    far = tmp_path / "far.xlsx"
+    part = table_sheet_parts(path)["energy"]
+    with zipfile.ZipFile(path) as zin, zipfile.ZipFile(far, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info)
+            if info.filename == part:
+                data = data.replace(b"</sheetData>", b'<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>'
+                                    b"</sheetData>")
+            zout.writestr(info, data)
+    before = far.read_bytes()
+    refused = evaluate_workbook(far)
+    assert not refused.ok and "beyond column ZZ or row 999,999" in str(refused.problems[0])
+    assert far.read_bytes() == before
