@@ -195,3 +195,21 @@ def test_coefficients_typed_into_udfs_must_be_positive():
     assert udfs.REMAN_TCE(1, "electricity", "kWh", 0).startswith("#VALUE! electricity_basis")
     assert udfs.REMAN_CO2E(1, "electricity", "kWh", None, 0).startswith("#VALUE! grid_factor")
     assert udfs.REMAN_TCE(1000, "electricity", "kWh", 0.3) == 300.0
+
+
+def test_cells_that_do_not_parse_come_before_what_the_sums_find():
+    """Whatever the order of the steps inside, problems are listed as one pass reads them: settings,
+    factor rows, every table's unparsable cells (the ledger last), then the faults the sums find."""
+    from remanxl import evaluate
+    from remanxl.method.errors import InputError
+
+    inp = {"settings": {"gwp_set": "AR9"},
+           "energy": [{"side": "reman", "energy_type": "diesel", "quantity": 3, "unit": "m3"},
+                      {"side": "original", "energy_type": "diesel", "quantity": "lots", "unit": "kg"}],
+           "parts": [{"name": "Block", "quantity": "two", "unit_mass_kg": 1, "fate": "reused"},
+                     {"name": "Head", "quantity": 1, "unit_mass_kg": 1, "fate": "reused", "intact_count": 2}]}
+    with pytest.raises(InputError) as exc:
+        evaluate(inp)
+    where = [(p.table, p.row, p.column) for p in exc.value.problems]
+    assert where == [("settings", None, "gwp_set"), ("energy", 1, "quantity"), ("parts", 0, "quantity"),
+                     ("energy", 0, "unit"), ("parts", 1, "intact_count")]

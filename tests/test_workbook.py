@@ -451,7 +451,10 @@ def test_the_two_halves_join_to_the_one_pass_evaluation(tmp_path, split_always):
 
 def test_problems_of_both_halves_are_reported_together(tmp_path, capsys, split_always):
     """A fault in an inventory table and one in the parts ledger: both are reported, each at its cell,
-    the inventory's first; nothing is written."""
+    in the order one pass over the workbook gives (cells that do not parse first); nothing is written."""
+    from remanxl.workbook.engine import assess
+    from remanxl.workbook.io import read_blocks
+
     inp = t5_input()
     inp["water"] = [{"side": "reman", "stream": "fresh_water", "quantity": 1.0, "unit": "kWh"},
                     {"side": "original", "stream": "fresh_water", "quantity": 2.0, "unit": "m3"}]
@@ -460,11 +463,12 @@ def test_problems_of_both_halves_are_reported_together(tmp_path, capsys, split_a
     before = path.read_bytes()
     assert main(["evaluate", str(path)]) == 1
     err = capsys.readouterr().err
-    water = err.index("sheet 'Water 水', row 5, column E (Unit 单位)")
     parts = err.index("sheet 'Parts 零件清单', row 6, column C (Qty per product 单台数量)")
-    assert water < parts
-    assert "2 problem(s)" in err
+    water = err.index("sheet 'Water 水', row 5, column E (Unit 单位)")
+    assert parts < water and "2 problem(s)" in err
     assert path.read_bytes() == before
+    split = [str(p) for p in evaluate_workbook(path, write=False).problems]
+    assert split == [str(p) for p in assess(read_blocks(path), path.name).problems]
 
 
 def test_a_far_cell_in_the_ledger_kills_only_its_own_reader(tmp_path, split_always):
@@ -514,13 +518,13 @@ def test_a_damaged_part_is_refused_before_anything_is_written(tmp_path, monkeypa
     """The checksum test runs beside the reading (for the ledger's sheet, after its parse when the
     halves are split); a mismatch refuses the file, whichever part it is in."""
     import remanxl.workbook.io
-    from remanxl.workbook.io import _sheet_sizes
+    from remanxl.workbook.io import table_sheet_parts
     from remanxl.workbook.safety import UnsafeWorkbookError, verify_checksums
 
     if split:
         monkeypatch.setattr(remanxl.workbook.io, "SPLIT_BYTES", 0)
-    largest = _sheet_sizes(EXAMPLE)[1]
-    for part in (largest, "xl/styles.xml"):
+    ledger = table_sheet_parts(EXAMPLE)["parts"]
+    for part in (ledger, "xl/styles.xml"):
         path = _with_bad_crc(EXAMPLE, tmp_path / f"bad_{part.replace('/', '_')}", part)
         with pytest.raises(UnsafeWorkbookError, match=f"damaged part {part}"):
             verify_checksums(path)
@@ -557,3 +561,32 @@ def test_without_fork_the_file_is_read_in_process_after_the_reference_scan(tmp_p
     refused = evaluate_workbook(far)
     assert not refused.ok and "beyond column ZZ or row 999,999" in str(refused.problems[0])
     assert far.read_bytes() == before
+
+
+@pytest.mark.parametrize("split", [False, True], ids=["one reader", "two halves"])
+def test_a_part_the_reader_cannot_parse_is_reported_not_raised(tmp_path, monkeypatch, split, capsys):
+    """A shared-string index out of range (the zip is sound, its checksums match): calamine fails in the
+    reading child; the user gets one plain problem and exit 1, and nothing is written."""
+    import re
+
+    import remanxl.workbook.io
+    from remanxl.workbook.io import table_sheet_parts
+
+    if split:
+        monkeypatch.setattr(remanxl.workbook.io, "SPLIT_BYTES", 0)
+    path = tmp_path / "bad_string.xlsx"
+    part = table_sheet_parts(EXAMPLE)["energy"]
+    with zipfile.ZipFile(EXAMPLE) as zin, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info)
+            if info.filename == part:
+                data = re.sub(rb'<c r="([A-Z]+\d+)"([^>]*) t="inlineStr"><is><t[^>]*>[^<]*</t></is></c>',
+                              rb'<c r="\1"\2 t="s"><v>9999999</v></c>', data, count=1)
+            zout.writestr(info, data)
+    before = path.read_bytes()
+    outcome = evaluate_workbook(path)
+    assert not outcome.ok and "cannot read the workbook" in str(outcome.problems[0])
+    assert main(["evaluate", str(path)]) == 1
+    err = capsys.readouterr().err
+    assert "1 problem(s); nothing was written" in err and "Traceback" not in err
+    assert path.read_bytes() == before

@@ -118,7 +118,7 @@ def parts(path: Path) -> dict[str, bytes]:
         return {i.filename: zf.read(i) for i in zf.infolist()}
 
 
-def evaluate_or_die(path: str, write: bool):
+def evaluate_or_die(path: str, write: bool, split: bool = True):
     """Stand-in for a batch worker that dies on files named b.xlsx (as an aborting reader would)."""
     import os
 
@@ -128,5 +128,5 @@ def evaluate_or_die(path: str, write: bool):
         os._exit(134)
     from remanxl.workbook.io import evaluate_workbook
 
-    outcome = evaluate_workbook(path, write=write)
+    outcome = evaluate_workbook(path, write=write, split=split)
     return BatchRow(path, outcome.ok)

@@ -247,7 +247,8 @@ class InventorySums:
     settings: Settings
     factors: FactorSet
     ctx: Context
-    problems: list[Problem]
+    structural: list[Problem]  # settings, factor rows, cells that do not parse
+    problems: list[Problem]  # faults the sums found (units, keys)
     totals: dict[str, Total]  # energy, energy_other (or None), ghg, fresh_water, wastewater, solid_waste, materials
     air: object  # pollutant sums (remanxl.method.inventory.pollutants)
     water_pollutants: object
@@ -299,7 +300,7 @@ def sum_inventory(inp: EvaluationInput, factors: FactorSet | None = None) -> Inv
     prov = provenance({n: clean[n] for n in INVENTORY_TABLES})
     totals = {"energy": ce, "energy_other": ce_other, "ghg": eg, "fresh_water": cw, "wastewater": ew_volume,
               "solid_waste": es, "materials": cm}
-    return InventorySums(settings, factors, ctx, problems + ctx.problems, totals, air, wat, other_basis, prov,
+    return InventorySums(settings, factors, ctx, problems, ctx.problems, totals, air, wat, other_basis, prov,
                          inp.source)
 
 
@@ -309,9 +310,10 @@ def combine(inventory: InventorySums, parts: PartsSums, now: str | None = None) 
     Raises
     ------
     InputError
-        The faults both steps found, the inventory's first.
+        The faults both steps found: first every cell that does not parse (settings, factor rows, the
+        tables in their order, the ledger last), then what the sums found, the ledger's last.
     """
-    problems = inventory.problems + parts.problems
+    problems = inventory.structural + parts.structural + inventory.problems + parts.problems
     if problems:
         raise InputError(problems)
     settings, factors, ledger = inventory.settings, inventory.factors, parts.ledger

@@ -84,22 +84,23 @@ class PartsSums:
     """The parts ledger of an input, summed, and its faults: made by :func:`sum_parts`."""
 
     ledger: Ledger
-    problems: list[Problem]
+    structural: list[Problem]  # cells that do not parse
+    problems: list[Problem]  # faults of whole rows (counts above the quantity, treatment without a replacement)
 
 
 def sum_parts(rows, settings: Settings) -> PartsSums:
     """Step 2 of :func:`~remanxl.method.evaluate.evaluate`: the parts ledger (rows as in
     ``EvaluationInput.tables["parts"]``) parsed and summed for the settings' N and bases.
     Faults are collected, not raised."""
-    tables, problems = parse_tables(EvaluationInput(tables={"parts": rows}), ("parts",))
-    bad = {p.row for p in problems}
+    tables, structural = parse_tables(EvaluationInput(tables={"parts": rows}), ("parts",))
+    bad = {p.row for p in structural}
     clean = [r for r in tables["parts"] if r.index not in bad] if bad else tables["parts"]
-    problems = list(problems)
+    problems: list[Problem] = []
 
     def problem(row, column: str, message: str) -> None:
         problems.append(Problem(row.table, row.index, column, message))
 
-    return PartsSums(sum_ledger(clean, settings, problem), problems)
+    return PartsSums(sum_ledger(clean, settings, problem), structural, problems)
 
 
 def sum_ledger(rows: list[Row], settings: Settings, problem) -> Ledger:
@@ -185,11 +186,15 @@ def sum_ledger(rows: list[Row], settings: Settings, problem) -> Ledger:
     keep = both(good, list(map(not_, consumable_)))
     core = both(good, list(map(_CORE_DERIVED.__contains__, fate_)))
     replaced = both(good, list(map(not_, map(_CORE_DERIVED.__contains__, fate_))))
-    # Every population of whole parts sums the same per-row figures: worked out once.
-    qn = scaled(q_)
-    old_mass = list(map(mul, qn, m_))
+    # Every population of whole parts sums the same per-row figures: worked out once (a row lacking
+    # its quantity or mass gets 0 there; no mask selects it).
+    q0, m0 = q_, m_
+    if complete is not None:
+        q0, m0 = [0.0 if v is None else v for v in q_], [0.0 if v is None else v for v in m_]
+    qn = scaled(q0)
+    old_mass = list(map(mul, qn, m0))
     new_mass = (old_mass if new_mass_.count(None) == size else
-                list(map(mul, qn, [m if nm is None else nm for m, nm in zip(m_, new_mass_)])))
+                list(map(mul, qn, [m if nm is None else nm for m, nm in zip(m0, new_mass_)])))
     ledger.removed = amount(good, qn, old_mass)
     ledger.removed_non_consumable = amount(keep, qn, old_mass)
     ledger.intact = amount(both(good, given(i_)), i_)

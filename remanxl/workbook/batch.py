@@ -40,11 +40,11 @@ def collect(paths: list[str | Path]) -> list[Path]:
     return out
 
 
-def _one(path: str, write: bool) -> BatchRow:
+def _one(path: str, write: bool, split: bool = True) -> BatchRow:
     from remanxl.workbook.io import evaluate_workbook
 
     try:
-        o = evaluate_workbook(path, write=write)
+        o = evaluate_workbook(path, write=write, split=split)
     except Exception as exc:  # noqa: BLE001 - one broken file must not stop the batch
         return BatchRow(path, False, errors=[f"{type(exc).__name__}: {exc}"])
     if not o.ok:
@@ -77,15 +77,16 @@ def run_batch(paths: list[Path], write: bool = True, jobs: int | None = None, pr
 
             # Load the evaluation code once, here: workers forked from this process start with it
             # instead of each importing it again (about 0.1 s per worker).
-            import remanxl.workbook.engine  # noqa: F401
             import remanxl.workbook.io  # noqa: F401
             import remanxl.workbook.xlsxpatch  # noqa: F401
-            from remanxl.method.factors import default_factors
+            from remanxl.workbook import engine
 
-            default_factors()
+            engine.prepare()
             try:
                 with ProcessPoolExecutor(max_workers=jobs) as pool:
-                    for row in pool.map(_one, [str(p) for p in paths], [write] * len(paths), chunksize=4):
+                    # every core already has a workbook of its own: none is read in two halves
+                    for row in pool.map(_one, [str(p) for p in paths], [write] * len(paths),
+                                        [False] * len(paths), chunksize=4):
                         rows.append(row)
                         if bar:
                             bar.update()

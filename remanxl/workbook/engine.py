@@ -28,7 +28,8 @@ class Workbook(Protocol):
         """Every remanxl table (input, Settings, factor tables) by Excel table name."""
 
     def assess(self) -> "Assessment":
-        """:func:`assess` on this workbook's blocks (:class:`BlockWorkbook` provides it)."""
+        """Optional: :func:`assess` on this workbook's blocks, done its own way (a file reads its halves
+        in two processes); without it, :func:`recompute` reads the blocks and assesses them."""
 
     def write_summary(self, model: SummaryModel) -> None:
         """Replace the summary sheet's content with ``model``; touch nothing else."""
@@ -149,7 +150,13 @@ class Outcome:
 
 def recompute(book: Workbook, write: bool = True) -> Outcome:
     """Read → validate → compute → write the summary; on any problem write nothing but the report."""
-    result = book.assess()
+    from remanxl.workbook.reader import WorkbookReadError
+
+    try:
+        # a workbook with no assess() of its own is read here, then assessed
+        result = book.assess() if hasattr(book, "assess") else assess(book.read_blocks(), book.name)
+    except WorkbookReadError as exc:  # the file as a whole could not be read (a damaged part, say)
+        result = Assessment(None, exc.located)
     if result.problems:
         book.show_problems(result.problems)
         return Outcome(book.name, None, result.problems)

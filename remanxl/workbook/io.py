@@ -2,11 +2,12 @@
 
 ``remanxl evaluate`` spends most of its time in python-calamine parsing sheet
 XML, and calamine keeps the GIL while it parses, so threads do not help.
-Processes do: where the operating system can fork, the parts ledger (which can
-be most of a workbook) is read and summed in one child while another reads and
-sums everything else, each with capped memory (:mod:`remanxl.workbook.isolation`),
-and only their sums come back to be joined; the file's checksums are verified
-meanwhile in a thread (zlib does release the GIL).  See :meth:`FileWorkbook.assess`.
+Processes do: where the operating system can fork, the tables are read in a
+child with capped memory (:mod:`remanxl.workbook.isolation`), and a plant-size
+parts ledger (which can be most of a workbook) is read and summed in a child of
+its own while another reads and sums everything else; only their sums come
+back to be joined.  The file's checksums are verified meanwhile in a thread
+(zlib does release the GIL).  See :func:`start_assessing`.
 """
 from __future__ import annotations
 
@@ -25,18 +26,9 @@ from remanxl.workbook.safety import UnsafeWorkbookError, check_cell_extents, che
 
 #: The table that grows with a plant: read and summed in a process of its own …
 _LARGE_TABLE = "Parts"
-#: … once the workbook's sheets hold this much XML (a ledger of several thousand rows); below it, one
-#: child reads everything: a second fork and zip opening would cost about what the overlap saves.
+#: … once its sheet holds this much XML (several thousand rows); below it, one child reads
+#: everything: a second fork and zip opening would cost about what the overlap saves.
 SPLIT_BYTES = 16 << 20
-
-
-def _sheet_sizes(path: Path) -> tuple[int, str | None]:
-    """The sheets' total XML bytes, and the largest sheet's part name."""
-    import zipfile
-
-    with zipfile.ZipFile(path) as zf:
-        sheets = [i for i in zf.infolist() if i.filename.startswith("xl/worksheets/")]
-    return sum(i.file_size for i in sheets), max(sheets, key=lambda i: i.file_size).filename if sheets else None
 
 
 class _Task(threading.Thread):
@@ -78,7 +70,7 @@ def assess_file(path: Path, name: str, scan: bool = True, half: str | None = Non
         if parsed_fd is not None:
             try:
                 os.write(parsed_fd, b".")
-            except OSError:  # nobody waits (the checksums were verified before)
+            except OSError:  # the parent stopped listening (it had nothing to verify after all)
                 pass
             os.close(parsed_fd)
         if half is None:
@@ -86,17 +78,18 @@ def assess_file(path: Path, name: str, scan: bool = True, half: str | None = Non
         return engine.assess_inventory(blocks, name) if half == "inventory" else engine.assess_parts(blocks)
 
 
-def start_assessing(path: Path, name: str):
+def start_assessing(path: Path, name: str, split: bool = True):
     """Start :func:`assess_file` where a hostile file cannot take the process down.
 
     Returns ``(task, hold)``: the task's ``result()`` is the :class:`~remanxl.workbook.engine.Assessment`;
     ``hold`` is None or ``(part, wait)`` for :meth:`~remanxl.workbook.safety.PendingCheck.start`: the
     checksum of the ledger's sheet is best verified once its reader has parsed it.
 
-    Where there is fork, a plant workbook's two halves run in two children with capped memory, one per
-    core (see :mod:`remanxl.workbook.isolation`): the parts ledger, which can be most of a workbook,
-    is parsed and summed in one while the other reads and sums everything else; this process joins
-    them.  A smaller workbook is read in one child.  Elsewhere, in a thread, after the cell-reference scan.
+    Where there is fork, the reading happens in a child with capped memory (see
+    :mod:`remanxl.workbook.isolation`).  With ``split``, a workbook whose ledger sheet holds
+    :data:`SPLIT_BYTES` of XML or more is read in two such children, one per core: one parses and
+    sums the parts ledger while the other reads and sums everything else; this process joins them.
+    Where there is no fork, the reading happens in a thread, after the cell-reference scan.
 
     Call it before starting other threads (see :func:`~remanxl.workbook.isolation.start_capped`).
     """
@@ -105,8 +98,8 @@ def start_assessing(path: Path, name: str):
 
     if not CAN_FORK:
         return _Task(assess_file, path, name, True), None
-    total, largest = _sheet_sizes(path)
-    if total < SPLIT_BYTES:  # a product workbook: a second process would cost more than it saves
+    ledger = _ledger_sheet(path) if split else None
+    if ledger is None:  # a product workbook: a second process would cost more than it saves
         engine.prepare()
         return start_capped(assess_file, path, name, False), None
     # The long parse starts first.  Then the core loads, once, for this process (which joins the halves)
@@ -115,6 +108,9 @@ def start_assessing(path: Path, name: str):
     parsed_r, parsed_w = os.pipe()
     try:
         parts = start_capped(assess_file, path, name, False, "parts", parsed_w)
+    except BaseException:
+        os.close(parsed_r)
+        raise
     finally:
         os.close(parsed_w)
     try:
@@ -124,7 +120,29 @@ def start_assessing(path: Path, name: str):
         parts.discard()
         os.close(parsed_r)
         raise
-    return task, (largest, _Parsed(parsed_r))
+    return task, (ledger, _Parsed(parsed_r))
+
+
+def _ledger_sheet(path: Path) -> str | None:
+    """The worksheet part of the parts ledger, if it holds :data:`SPLIT_BYTES` of XML or more."""
+    import zipfile
+
+    part = table_sheet_parts(path).get(_LARGE_TABLE.casefold())
+    if part is None:
+        return None
+    with zipfile.ZipFile(path) as zf:
+        return part if zf.getinfo(part).file_size >= SPLIT_BYTES else None
+
+
+def _abandon(task, hold) -> None:
+    """Stop what :func:`start_assessing` started and release what it holds."""
+    if hold:
+        hold[1].close()
+    for child in (task.inventory, task.parts) if isinstance(task, _Halves) else (task,):
+        if hasattr(child, "discard"):
+            child.discard()
+        else:
+            child.join()
 
 
 class _Parsed:
@@ -227,10 +245,11 @@ def _block(t) -> tuple:
 class FileWorkbook(BlockWorkbook):
     """A workbook file; the summary is written in place or to ``output``, atomically."""
 
-    def __init__(self, path: str | Path, output: str | Path | None = None):
+    def __init__(self, path: str | Path, output: str | Path | None = None, split: bool = True):
         self.path = Path(path)
         self.output = Path(output) if output else None
         self.name = self.path.name
+        self.split = split  # a plant-size ledger may be read in a process of its own (see start_assessing)
         self._pending = None
 
     def prefetch(self) -> None:
@@ -241,8 +260,12 @@ class FileWorkbook(BlockWorkbook):
         """
         if self._pending is None:
             check = check_in_background(self.path, start=False)
-            task, hold = start_assessing(self.path, self.name)
-            check.start(*(hold or ()))
+            task, hold = start_assessing(self.path, self.name, self.split)
+            try:
+                check.start(*(hold or ()))
+            except BaseException:
+                _abandon(task, hold)
+                raise
             self._pending = (check, task, hold)
 
     def assess(self):
@@ -306,12 +329,13 @@ def _no_cyclic_gc():
             gc.enable()
 
 
-def evaluate_workbook(path: str | Path, output: str | Path | None = None, write: bool = True):
+def evaluate_workbook(path: str | Path, output: str | Path | None = None, write: bool = True, split: bool = True):
     """Evaluate one workbook file; on any problem nothing is written and the problems are returned.
 
-    Returns a :class:`~remanxl.workbook.engine.Outcome`.
+    ``split`` as in :func:`start_assessing` (a batch, which keeps every core busy with workbooks of its
+    own, turns it off).  Returns a :class:`~remanxl.workbook.engine.Outcome`.
     """
-    book = FileWorkbook(path, output)
+    book = FileWorkbook(path, output, split)
     try:
         book.prefetch()
     except UnsafeWorkbookError as exc:

@@ -6,7 +6,8 @@ asks for hundreds of gigabytes; python-calamine then aborts the whole process.  
 refuse the obvious spellings of such a file, but not every variant a parser accepts.  So, where the
 operating system can fork, the tables are read in a child with ``RLIMIT_AS`` set: a hostile file
 kills only the child, and the user gets a plain refusal.  The child hands back, pickled through a
-pipe, what it made of the tables (their sums, not their rows: see :mod:`remanxl.workbook.io`).
+pipe, what it made of the tables (for ``remanxl evaluate``, their sums and not their rows: see
+:mod:`remanxl.workbook.io`).
 Where there is no fork (Windows), the reading happens in-process after
 :func:`~remanxl.workbook.safety.check_cell_extents`.
 """
@@ -44,11 +45,17 @@ def start_capped(fn, path: Path, *args) -> "CappedChild":
     collects its value.
 
     Call it from a thread that is importing nothing, before starting other threads: a lock another
-    thread holds at the fork (a module half imported) stays held for ever in the child.
+    thread holds at the fork (a module half imported) stays held for ever in the child.  (The threads
+    that reap earlier children hold none: they wait in ``waitpid`` with the GIL released.)
     """
     limit = memory_limit(path)
     r, w = os.pipe()
-    pid = os.fork()
+    try:
+        pid = os.fork()
+    except BaseException:
+        os.close(r)
+        os.close(w)
+        raise
     if pid == 0:  # the child: compute, send, and leave without running the parent's exit handlers
         code = 0
         try:
@@ -97,7 +104,9 @@ class CappedChild:
             os.kill(self.pid, signal.SIGKILL)
         except ProcessLookupError:
             pass
-        os.close(self.fd)
+        if self.fd is not None:
+            os.close(self.fd)
+            self.fd = None
         os.waitpid(self.pid, 0)
 
     def result(self):
@@ -110,8 +119,13 @@ class CappedChild:
         from remanxl.workbook.reader import Located, WorkbookReadError
         from remanxl.workbook.safety import UnsafeWorkbookError
 
-        with os.fdopen(self.fd, "rb") as pipe:
-            data = pipe.read()
+        fd, self.fd = self.fd, None
+        try:
+            with os.fdopen(fd, "rb") as pipe:
+                data = pipe.read()
+        except BaseException:  # interrupted (Ctrl+C): the child is stopped and reaped, not left behind
+            self.discard()
+            raise
         if not data:
             _, status = os.waitpid(self.pid, 0)
             how = f"signal {os.WTERMSIG(status)}" if os.WIFSIGNALED(status) else f"exit {os.WEXITSTATUS(status)}"

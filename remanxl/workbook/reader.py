@@ -119,13 +119,10 @@ def read_tables(tables: dict[str, tuple[str, int, int, list, list[list]]], part:
         else:
             inp.tables[sheet.table] = found
     settings_block = tables.get(SETTINGS_TABLE)
-    if settings_block is None:
-        located.append(Located(SETTINGS_SHEET, None, None, None, f"no Excel table named {SETTINGS_TABLE}"))
-    else:
-        located += _settings(settings_block, loc, inp)
-    if part == "parts":
-        located = [x for x in located if x.sheet != SETTINGS_SHEET]
-    else:
+    settings_located = _settings(settings_block, loc, inp) if settings_block is not None else [
+        Located(SETTINGS_SHEET, None, None, None, f"no Excel table named {SETTINGS_TABLE}")]
+    if part != "parts":  # the ledger's reading uses the settings; their faults are the other reading's
+        located += settings_located
         _factor_tables(tables, loc, inp)
     located += _spelling(inp, loc)
     if located:

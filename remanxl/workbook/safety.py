@@ -110,8 +110,9 @@ class PendingCheck:
 
     def __init__(self, path: Path, start: bool = True):
         self.path = path
-        # Raises before any parser sees a hostile file; the cell-reference scan is left to the reading
-        # thread, which runs it before calamine opens a sheet (see remanxl.workbook.io).
+        # Raises before any parser sees a hostile file.  Far cells are left to the reader: a child process
+        # with capped memory where there is fork, else a cell-reference scan before calamine opens a
+        # sheet (see remanxl.workbook.io).
         self.checked = check_structure(path, scan_cells=False)
         self._identity = _identity(path)
         self._failure: BaseException | None = None
