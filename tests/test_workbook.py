@@ -590,3 +590,56 @@ def test_a_part_the_reader_cannot_parse_is_reported_not_raised(tmp_path, monkeyp
     err = capsys.readouterr().err
     assert "1 problem(s); nothing was written" in err and "Traceback" not in err
     assert path.read_bytes() == before
+
+
+def _replaced(src, dst, changes: dict):
+    """A copy of ``src`` with byte replacements made inside the named parts."""
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info)
+            for old, new in changes.get(info.filename, ()):
+                assert old in data, (info.filename, old)
+                data = data.replace(old, new)
+            zout.writestr(info, data)
+    return dst
+
+
+def test_reading_problems_of_both_halves_come_in_one_readings_order(tmp_path, split_always):
+    """An unknown setting and a renamed ledger header: read in two halves, the problems are listed as one
+    reading of every table lists them (tables first, then settings)."""
+    from remanxl.workbook.io import read_blocks, table_sheet_parts
+    from remanxl.workbook.reader import WorkbookReadError, read_tables
+
+    where = table_sheet_parts(EXAMPLE)
+    header = b"Qty per product"
+    with zipfile.ZipFile(EXAMPLE) as zf:
+        table_part = next(n for n in zf.namelist() if n.startswith("xl/tables/")
+                          and b'name="Parts"' in zf.read(n)[:4096])
+    path = _replaced(EXAMPLE, tmp_path / "two_faults.xlsx", {
+        where["settings"]: [(b">gwp_set<", b">gwp_sett<")],
+        where["parts"]: [(header, b"Quantity? per")],
+        table_part: [(header, b"Quantity? per")],
+    })
+    split = [str(p) for p in evaluate_workbook(path, write=False).problems]
+    with pytest.raises(WorkbookReadError) as one_pass:
+        read_tables(read_blocks(path))
+    assert split == [str(p) for p in one_pass.value.located]
+    assert "header(s) renamed or removed" in split[0] and "unknown setting 'gwp_sett'" in split[1]
+
+
+def test_relationships_of_a_missing_sheet_do_not_crash_the_reading(tmp_path):
+    """A stray relationships part that names the ledger's table for a sheet the file lacks."""
+    with zipfile.ZipFile(EXAMPLE) as zf:
+        rels = next(n for n in zf.namelist() if n.startswith("xl/worksheets/_rels/")
+                    and b"table" in zf.read(n) and b"Parts" not in zf.read(n))
+        table_rels = {n: zf.read(n) for n in zf.namelist() if n.startswith("xl/worksheets/_rels/")}
+    from remanxl.workbook.io import table_sheet_parts
+
+    ledger_rels = "xl/worksheets/_rels/" + table_sheet_parts(EXAMPLE)["parts"].rsplit("/", 1)[1] + ".rels"
+    path = tmp_path / "stray.xlsx"
+    shutil.copy(EXAMPLE, path)
+    with zipfile.ZipFile(path, "a") as zf:
+        zf.writestr("xl/worksheets/_rels/sheet99.xml.rels", table_rels[ledger_rels])
+    assert rels  # the example's sheets do have table relationships
+    outcome = evaluate_workbook(path, write=False)
+    assert outcome.ok, outcome.problems

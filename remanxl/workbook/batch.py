@@ -109,7 +109,7 @@ def _isolated(path: str, write: bool) -> BatchRow:
 
     try:
         with ProcessPoolExecutor(max_workers=1) as pool:
-            return pool.submit(_one, path, write).result()
+            return pool.submit(_one, path, write, False).result()
     except BrokenProcessPool:
         return BatchRow(path, False, errors=["the evaluation process crashed on this file; nothing was written"])
 

@@ -65,6 +65,7 @@ class Half:
     sums: object  # remanxl.method.evaluate.InventorySums or PartsSums; None after reading faults
     locator: Locator | None
     problems: list[Located]
+    groups: tuple = ([], [], [])  # the reading faults as tables, settings, spelling (WorkbookReadError.groups)
 
 
 def assess_inventory(blocks: dict[str, Block], name: str) -> Half:
@@ -75,7 +76,7 @@ def assess_inventory(blocks: dict[str, Block], name: str) -> Half:
     try:
         data = read_tables(blocks, "inventory")
     except WorkbookReadError as exc:
-        return Half(None, None, exc.located)
+        return Half(None, None, exc.located, exc.groups)
     data.inputs.source = name
     return Half(sum_inventory(data.inputs), data.locator, [])
 
@@ -93,7 +94,7 @@ def assess_parts(blocks: dict[str, Block]) -> Half:
     try:
         data = read_tables(blocks, "parts")
     except WorkbookReadError as exc:
-        return Half(None, None, exc.located)
+        return Half(None, None, exc.located, exc.groups)
     settings, _ = settings_of(data.inputs.settings)  # faulty settings are reported by the other half
     return Half(sum_parts(data.inputs.tables["parts"], settings), data.locator, [])
 
@@ -104,8 +105,8 @@ def finish(inventory: Half, parts: Half) -> Assessment:
     from remanxl.method.evaluate import combine
     from remanxl.workbook.summary import build_summary
 
-    if inventory.problems or parts.problems:
-        return Assessment(None, inventory.problems + parts.problems)
+    if inventory.problems or parts.problems:  # in one reading's order: tables, settings, spelling
+        return Assessment(None, [x for a, b in zip(inventory.groups, parts.groups) for x in (*a, *b)])
     locator = inventory.locator
     locator.places.update(parts.locator.places)
     try:

@@ -131,18 +131,23 @@ def _ledger_sheet(path: Path) -> str | None:
     if part is None:
         return None
     with zipfile.ZipFile(path) as zf:
-        return part if zf.getinfo(part).file_size >= SPLIT_BYTES else None
+        try:
+            return part if zf.getinfo(part).file_size >= SPLIT_BYTES else None
+        except KeyError:  # the relationships name a sheet the file lacks: the reader will say so
+            return None
 
 
-def _abandon(task, hold) -> None:
-    """Stop what :func:`start_assessing` started and release what it holds."""
-    if hold:
-        hold[1].close()
+def _abandon(task, hold, check) -> None:
+    """Stop what :func:`start_assessing` started and release what it holds: the children first (their
+    end ends the checksum test's wait on the parse), then the test, then the pipe."""
     for child in (task.inventory, task.parts) if isinstance(task, _Halves) else (task,):
         if hasattr(child, "discard"):
             child.discard()
         else:
             child.join()
+    check.stop()
+    if hold:
+        hold[1].close()
 
 
 class _Parsed:
@@ -261,12 +266,18 @@ class FileWorkbook(BlockWorkbook):
         if self._pending is None:
             check = check_in_background(self.path, start=False)
             task, hold = start_assessing(self.path, self.name, self.split)
+            self._pending = (check, task, hold)
             try:
                 check.start(*(hold or ()))
-            except BaseException:
-                _abandon(task, hold)
+            except BaseException:  # a thread that could not start
+                self.close()
                 raise
-            self._pending = (check, task, hold)
+
+    def close(self) -> None:
+        """Abandon a prefetched assessment that will not be collected (stop its children, close pipes)."""
+        if self._pending is not None:
+            (check, task, hold), self._pending = self._pending, None
+            _abandon(task, hold, check)
 
     def assess(self):
         """Read, validate and compute (in a capped child where there is fork), after the hostile-file
@@ -335,21 +346,22 @@ def evaluate_workbook(path: str | Path, output: str | Path | None = None, write:
     ``split`` as in :func:`start_assessing` (a batch, which keeps every core busy with workbooks of its
     own, turns it off).  Returns a :class:`~remanxl.workbook.engine.Outcome`.
     """
+    from remanxl.workbook.engine import Outcome, recompute  # light: the core loads in prefetch()
+
     book = FileWorkbook(path, output, split)
     try:
         book.prefetch()
     except UnsafeWorkbookError as exc:
-        from remanxl.workbook.engine import Outcome
-
         return Outcome(book.name, None, [Located("", None, None, None, str(exc))])
-    from remanxl.workbook.engine import Outcome, recompute
-    from remanxl.workbook.xlsxpatch import write_sheet  # noqa: F401 - the summary writer loads while the file is read
-
     try:
+        from remanxl.workbook.xlsxpatch import write_sheet  # noqa: F401 - the summary writer loads while the file is read
+
         with _no_cyclic_gc():
             outcome = recompute(book, write)
     except UnsafeWorkbookError as exc:
         return Outcome(book.name, None, [Located("", None, None, None, str(exc))])
+    finally:
+        book.close()  # nothing left to do once the assessment was collected
     outcome.path = book.path
     outcome.written = (book.output or book.path) if outcome.written else None
     return outcome

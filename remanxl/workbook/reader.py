@@ -88,8 +88,10 @@ class WorkbookData:
 class WorkbookReadError(InputError):
     """Problems found while reading, already located in the workbook."""
 
-    def __init__(self, located: list[Located]):
+    def __init__(self, located: list[Located], groups: tuple = ()):
         self.located = located
+        # (tables, settings, spelling): lets two partial readings be merged in one reading's order
+        self.groups = groups or (located, [], [])
         super().__init__([Problem(x.sheet, x.row, x.column, x.message) for x in located])
 
     def __str__(self) -> str:
@@ -121,12 +123,13 @@ def read_tables(tables: dict[str, tuple[str, int, int, list, list[list]]], part:
     settings_block = tables.get(SETTINGS_TABLE)
     settings_located = _settings(settings_block, loc, inp) if settings_block is not None else [
         Located(SETTINGS_SHEET, None, None, None, f"no Excel table named {SETTINGS_TABLE}")]
-    if part != "parts":  # the ledger's reading uses the settings; their faults are the other reading's
-        located += settings_located
+    if part == "parts":  # the ledger's reading uses the settings; their faults are the other reading's
+        settings_located = []
+    else:
         _factor_tables(tables, loc, inp)
-    located += _spelling(inp, loc)
-    if located:
-        raise WorkbookReadError(located)
+    spelling = _spelling(inp, loc)
+    if located or settings_located or spelling:
+        raise WorkbookReadError(located + settings_located + spelling, (located, settings_located, spelling))
     return WorkbookData(inp, loc)
 
 

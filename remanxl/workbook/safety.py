@@ -136,6 +136,11 @@ class PendingCheck:
         except BaseException as exc:  # noqa: BLE001 - raised again by wait()
             self._failure = exc
 
+    def stop(self) -> None:
+        """Wait for the checksum test to end, its verdict unused (the work it guarded was abandoned)."""
+        if self._thread is not None:
+            self._thread.join()
+
     def wait(self, remember: bool = True) -> Checked:
         """Join the checksum test; ``remember`` the file as checked only when its reading succeeded too."""
         if self._thread is not None:
@@ -285,8 +290,13 @@ def table_sheet_parts(path: str | Path) -> dict[str, str]:
         names = set(zf.namelist())
         for rels in (n for n in names if n.startswith("xl/worksheets/_rels/") and n.endswith(".xml.rels")):
             sheet = "xl/worksheets/" + posixpath.basename(rels)[: -len(".rels")]
+            if sheet not in names:  # relationships of a sheet the file does not hold
+                continue
             for rel in _TABLE_REL.findall(zf.read(rels)):
-                target = _TARGET.search(rel).group(1).decode()
+                found = _TARGET.search(rel)
+                if found is None:
+                    continue
+                target = found.group(1).decode()
                 part = target.lstrip("/") if target.startswith("/") else posixpath.normpath(
                     posixpath.join("xl/worksheets", target))
                 if part in names:
