@@ -8,22 +8,12 @@ import pytest
 
 from remanxl.workbook.io import evaluate_workbook
 from spec_vectors import t4_input
-from workbook_fixtures import vector_workbook
+from workbook_fixtures import rewrite_zip, vector_workbook
 
 
 @pytest.fixture(scope="module")
 def good(tmp_path_factory):
     return vector_workbook(tmp_path_factory.mktemp("good") / "good.xlsx", t4_input())
-
-
-def rewrite(src, dst, change):
-    with zipfile.ZipFile(src) as zf:
-        entries = {i.filename: zf.read(i) for i in zf.infolist()}
-    entries = change(entries) or entries
-    with zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as out:
-        for name, data in entries.items():
-            out.writestr(name, data)
-    return dst
 
 
 def sheet_of(entries, title):
@@ -57,7 +47,7 @@ def truncated(tmp, good):
 def zip_bomb(tmp, good):
     def change(e):
         e["xl/worksheets/padding.xml"] = b"<a>" + b"0" * (300 * 2**20) + b"</a>"
-    return rewrite(good, tmp / "bomb.xlsx", change), "zip bomb"
+    return rewrite_zip(good, tmp / "bomb.xlsx", change), "zip bomb"
 
 
 def entities(tmp, good):
@@ -65,7 +55,7 @@ def entities(tmp, good):
         body = e["xl/workbook.xml"]
         body = body.split(b"?>", 1)[1] if body.startswith(b"<?xml") else body
         e["xl/workbook.xml"] = b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>' + body
-    return rewrite(good, tmp / "xxe.xlsx", change), "DTD or entities"
+    return rewrite_zip(good, tmp / "xxe.xlsx", change), "DTD or entities"
 
 
 def million_rows(tmp, good):
@@ -73,7 +63,7 @@ def million_rows(tmp, good):
         part = sheet_of(e, "Energy 能源")
         import re
         e[part] = re.sub(rb'<dimension ref="[^"]+"/>', b'<dimension ref="A1:XFD1048576"/>', e[part])
-    return rewrite(good, tmp / "huge.xlsx", change), "1,048,576 rows"
+    return rewrite_zip(good, tmp / "huge.xlsx", change), "1,048,576 rows"
 
 
 def renamed_header(tmp, good):
@@ -83,7 +73,7 @@ def renamed_header(tmp, good):
         for name in e:
             if name.startswith("xl/tables/"):
                 e[name] = e[name].replace("Quantity 数量".encode(), b"Amount") if b'name="Water"' in e[name] else e[name]
-    return rewrite(good, tmp / "renamed.xlsx", change), "header(s) renamed or removed: Quantity 数量"
+    return rewrite_zip(good, tmp / "renamed.xlsx", change), "header(s) renamed or removed: Quantity 数量"
 
 
 def removed_table(tmp, good):
@@ -94,7 +84,7 @@ def removed_table(tmp, good):
                 del e[name]
                 for rel in [n for n in e if n.endswith(".rels") and "worksheets/_rels" in n]:
                     e[rel] = re.sub(rb'<Relationship[^>]*' + name.split("/")[-1].encode() + rb'"[^>]*/>', b"", e[rel])
-    return rewrite(good, tmp / "notable.xlsx", change), "no Excel table named Energy"
+    return rewrite_zip(good, tmp / "notable.xlsx", change), "no Excel table named Energy"
 
 
 def not_a_workbook_zip(tmp, good):
@@ -114,7 +104,7 @@ def far_cell_without_dimension(tmp, good):
         part = sheet_of(e, "Energy 能源")
         xml = re.sub(rb'<dimension ref="[^"]+"/>', b"", e[part])
         e[part] = xml.replace(b"</sheetData>", b'<row r="1048576"><c r="XFD1048576"><v>1</v></c></row></sheetData>')
-    return rewrite(good, tmp / "farcell.xlsx", change), FAR
+    return rewrite_zip(good, tmp / "farcell.xlsx", change), FAR
 
 
 def huge_table_ref(tmp, good):
@@ -123,7 +113,7 @@ def huge_table_ref(tmp, good):
         for name in e:
             if name.startswith("xl/tables/") and b'displayName="Energy"' in e[name]:
                 e[name] = re.sub(rb'ref="[^"]+"', b'ref="A4:XFD1048576"', e[name], count=1)
-    return rewrite(good, tmp / "hugetable.xlsx", change), "A4:XFD1048576"
+    return rewrite_zip(good, tmp / "hugetable.xlsx", change), "A4:XFD1048576"
 
 
 def entities_after_a_long_comment(tmp, good):
@@ -132,7 +122,7 @@ def entities_after_a_long_comment(tmp, good):
         body = body.split(b"?>", 1)[1] if body.startswith(b"<?xml") else body
         e["xl/styles.xml"] = (b'<?xml version="1.0"?><!--' + b"x" * 6000 + b'-->'
                               b'<!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;">]>' + body)
-    return rewrite(good, tmp / "late-dtd.xlsx", change), "DTD or entities"
+    return rewrite_zip(good, tmp / "late-dtd.xlsx", change), "DTD or entities"
 
 
 def _far_variant(name, snippet, sheet="Energy 能源"):
@@ -141,7 +131,7 @@ def _far_variant(name, snippet, sheet="Energy 能源"):
         def change(e):
             part = sheet_of(e, sheet)
             e[part] = e[part].replace(b"</sheetData>", snippet + b"</sheetData>")
-        return rewrite(good, tmp / f"{name}.xlsx", change), FAR
+        return rewrite_zip(good, tmp / f"{name}.xlsx", change), FAR
     make.__name__ = name
     return make
 

@@ -16,7 +16,7 @@ from remanxl.workbook.layout import SUMMARY_COL, SUMMARY_FIRST_ROW, SUMMARY_SHEE
 from remanxl.workbook.reader import read_workbook
 from remanxl.workbook.xlsxpatch import sheet_parts
 from spec_vectors import t1_input, t2_input, t3_input, t4_input, t5_input, vector
-from workbook_fixtures import busy_workbook, parts, vector_workbook
+from workbook_fixtures import FAR_ROW, busy_workbook, parts, replaced, rewrite_zip, vector_workbook
 
 TOL = 1e-4
 EXAMPLE = Path(__file__).resolve().parents[1] / "templates" / "remanxl_example.xlsx"
@@ -257,11 +257,8 @@ def test_workbook_needs_the_drop_down_spellings_the_native_formulas_read(tmp_pat
 
 def _patch_summary(path, change):
     with zipfile.ZipFile(path) as zf:
-        entries = [(i, zf.read(i)) for i in zf.infolist()]
         part = sheet_parts(zf)[SUMMARY_SHEET][0]
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
-        for info, data in entries:
-            zf.writestr(info, change(data) if info.filename == part else data)
+    rewrite_zip(path, path, lambda entries: entries.__setitem__(part, change(entries[part])))
     return part
 
 
@@ -341,18 +338,9 @@ def test_a_batch_survives_a_worker_that_dies(tmp_path, monkeypatch):
     assert "crashed" in next(r for r in rows if r.path.endswith("b.xlsx")).errors[0]
 
 
-def _rewrite_parts(path, change):
-    with zipfile.ZipFile(path) as zf:
-        entries = {i.filename: zf.read(i) for i in zf.infolist()}
-    change(entries)
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
-        for name, data in entries.items():
-            zf.writestr(name, data)
-
-
 def test_a_summary_renamed_in_another_case_is_rewritten_not_doubled(tmp_path):
     path = vector_workbook(tmp_path / "case.xlsx", t4_input())
-    _rewrite_parts(path, lambda e: e.__setitem__(
+    rewrite_zip(path, path, lambda e: e.__setitem__(
         "xl/workbook.xml", e["xl/workbook.xml"].replace(SUMMARY_SHEET.encode(), SUMMARY_SHEET.upper().encode())))
     assert evaluate_workbook(path).ok
     wb = load_workbook(path)
@@ -375,7 +363,7 @@ def test_a_missing_summary_is_added_to_a_prefixed_workbook(tmp_path):
                         'xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main"')
         e["xl/workbook.xml"] = wb.encode()
 
-    _rewrite_parts(path, change)
+    rewrite_zip(path, path, change)
     assert evaluate_workbook(path).ok
     SafeET.fromstring(parts(path)["xl/workbook.xml"])
     assert summary_values(path)["SW"][0] == pytest.approx(vector("T4")["expected"]["SW"], abs=TOL)
@@ -474,20 +462,10 @@ def test_problems_of_both_halves_are_reported_together(tmp_path, capsys, split_a
 def test_a_far_cell_in_the_ledger_kills_only_its_own_reader(tmp_path, split_always):
     """The parts half dies on a cell at XFD1048576; the other half is joined or stopped, the file is
     refused and left as it was, and no child process is left behind."""
-    import zipfile
-
-    src = shutil.copy(EXAMPLE, tmp_path / "src.xlsx")
-    path = tmp_path / "far.xlsx"
     from remanxl.workbook.io import table_sheet_parts
 
-    part = table_sheet_parts(src)["parts"]
-    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zout:
-        for info in zin.infolist():
-            data = zin.read(info)
-            if info.filename == part:
-                data = data.replace(b"</sheetData>", b'<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>'
-                                    b"</sheetData>")
-            zout.writestr(info, data)
+    part = table_sheet_parts(EXAMPLE)["parts"]
+    path = replaced(EXAMPLE, tmp_path / "far.xlsx", {part: [(b"</sheetData>", FAR_ROW + b"</sheetData>")]})
     before, children = path.read_bytes(), _children()
     outcome = evaluate_workbook(path)
     assert not outcome.ok and "refusing" in str(outcome.problems[0])
@@ -538,8 +516,6 @@ def test_a_damaged_part_is_refused_before_anything_is_written(tmp_path, monkeypa
 def test_without_fork_the_file_is_read_in_process_after_the_reference_scan(tmp_path, monkeypatch):
     """Where the operating system cannot fork (Windows), the same evaluation comes from one in-process
     reading, and a far cell is refused by the cell-reference scan before calamine lays the sheet out."""
-    import zipfile
-
     import remanxl.workbook.isolation
     from remanxl.workbook.io import table_sheet_parts
 
@@ -548,15 +524,8 @@ def test_without_fork_the_file_is_read_in_process_after_the_reference_scan(tmp_p
     outcome = evaluate_workbook(path, write=False)
     assert outcome.ok, outcome.problems
     assert outcome.evaluation["RR"].value is not None
-    far = tmp_path / "far.xlsx"
     part = table_sheet_parts(path)["energy"]
-    with zipfile.ZipFile(path) as zin, zipfile.ZipFile(far, "w", zipfile.ZIP_DEFLATED) as zout:
-        for info in zin.infolist():
-            data = zin.read(info)
-            if info.filename == part:
-                data = data.replace(b"</sheetData>", b'<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>'
-                                    b"</sheetData>")
-            zout.writestr(info, data)
+    far = replaced(path, tmp_path / "far.xlsx", {part: [(b"</sheetData>", FAR_ROW + b"</sheetData>")]})
     before = far.read_bytes()
     refused = evaluate_workbook(far)
     assert not refused.ok and "beyond column ZZ or row 999,999" in str(refused.problems[0])
@@ -574,15 +543,13 @@ def test_a_part_the_reader_cannot_parse_is_reported_not_raised(tmp_path, monkeyp
 
     if split:
         monkeypatch.setattr(remanxl.workbook.io, "SPLIT_BYTES", 0)
-    path = tmp_path / "bad_string.xlsx"
     part = table_sheet_parts(EXAMPLE)["energy"]
-    with zipfile.ZipFile(EXAMPLE) as zin, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zout:
-        for info in zin.infolist():
-            data = zin.read(info)
-            if info.filename == part:
-                data = re.sub(rb'<c r="([A-Z]+\d+)"([^>]*) t="inlineStr"><is><t[^>]*>[^<]*</t></is></c>',
-                              rb'<c r="\1"\2 t="s"><v>9999999</v></c>', data, count=1)
-            zout.writestr(info, data)
+
+    def first_text_to_a_missing_shared_string(entries):
+        entries[part] = re.sub(rb'<c r="([A-Z]+\d+)"([^>]*) t="inlineStr"><is><t[^>]*>[^<]*</t></is></c>',
+                               rb'<c r="\1"\2 t="s"><v>9999999</v></c>', entries[part], count=1)
+
+    path = rewrite_zip(EXAMPLE, tmp_path / "bad_string.xlsx", first_text_to_a_missing_shared_string)
     before = path.read_bytes()
     outcome = evaluate_workbook(path)
     assert not outcome.ok and "cannot read the workbook" in str(outcome.problems[0])
@@ -590,18 +557,6 @@ def test_a_part_the_reader_cannot_parse_is_reported_not_raised(tmp_path, monkeyp
     err = capsys.readouterr().err
     assert "1 problem(s); nothing was written" in err and "Traceback" not in err
     assert path.read_bytes() == before
-
-
-def _replaced(src, dst, changes: dict):
-    """A copy of ``src`` with byte replacements made inside the named parts."""
-    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
-        for info in zin.infolist():
-            data = zin.read(info)
-            for old, new in changes.get(info.filename, ()):
-                assert old in data, (info.filename, old)
-                data = data.replace(old, new)
-            zout.writestr(info, data)
-    return dst
 
 
 def test_reading_problems_of_both_halves_come_in_one_readings_order(tmp_path, split_always):
@@ -615,7 +570,7 @@ def test_reading_problems_of_both_halves_come_in_one_readings_order(tmp_path, sp
     with zipfile.ZipFile(EXAMPLE) as zf:
         table_part = next(n for n in zf.namelist() if n.startswith("xl/tables/")
                           and b'name="Parts"' in zf.read(n)[:4096])
-    path = _replaced(EXAMPLE, tmp_path / "two_faults.xlsx", {
+    path = replaced(EXAMPLE, tmp_path / "two_faults.xlsx", {
         where["settings"]: [(b">gwp_set<", b">gwp_sett<")],
         where["parts"]: [(header, b"Quantity? per")],
         table_part: [(header, b"Quantity? per")],
@@ -627,19 +582,14 @@ def test_reading_problems_of_both_halves_come_in_one_readings_order(tmp_path, sp
     assert "header(s) renamed or removed" in split[0] and "unknown setting 'gwp_sett'" in split[1]
 
 
-def test_relationships_of_a_missing_sheet_do_not_crash_the_reading(tmp_path):
+def test_relationships_of_a_missing_sheet_do_not_crash_the_reading(tmp_path, split_always):
     """A stray relationships part that names the ledger's table for a sheet the file lacks."""
-    with zipfile.ZipFile(EXAMPLE) as zf:
-        rels = next(n for n in zf.namelist() if n.startswith("xl/worksheets/_rels/")
-                    and b"table" in zf.read(n) and b"Parts" not in zf.read(n))
-        table_rels = {n: zf.read(n) for n in zf.namelist() if n.startswith("xl/worksheets/_rels/")}
     from remanxl.workbook.io import table_sheet_parts
 
-    ledger_rels = "xl/worksheets/_rels/" + table_sheet_parts(EXAMPLE)["parts"].rsplit("/", 1)[1] + ".rels"
-    path = tmp_path / "stray.xlsx"
-    shutil.copy(EXAMPLE, path)
-    with zipfile.ZipFile(path, "a") as zf:
-        zf.writestr("xl/worksheets/_rels/sheet99.xml.rels", table_rels[ledger_rels])
-    assert rels  # the example's sheets do have table relationships
+    ledger = table_sheet_parts(EXAMPLE)["parts"]
+    ledger_rels = ledger.replace("worksheets/", "worksheets/_rels/") + ".rels"
+    path = rewrite_zip(EXAMPLE, tmp_path / "stray.xlsx", lambda entries: entries.__setitem__(
+        "xl/worksheets/_rels/sheet99.xml.rels", entries[ledger_rels]))
+    assert table_sheet_parts(path)["parts"] == ledger
     outcome = evaluate_workbook(path, write=False)
     assert outcome.ok, outcome.problems

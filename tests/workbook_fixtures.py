@@ -118,6 +118,30 @@ def parts(path: Path) -> dict[str, bytes]:
         return {i.filename: zf.read(i) for i in zf.infolist()}
 
 
+def rewrite_zip(src: Path, dst: Path, change) -> Path:
+    """A copy of the zip ``src`` at ``dst`` (it may be ``src`` itself), its parts in their order, after
+    ``change({part name: bytes})`` edited the mapping in place or returned a new one."""
+    entries = parts(src)
+    entries = change(entries) or entries
+    with zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in entries.items():
+            zf.writestr(name, data)
+    return Path(dst)
+
+
+FAR_ROW = b'<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>'
+
+
+def replaced(src: Path, dst: Path, changes: dict) -> Path:
+    """A copy of ``src`` with byte replacements ``{part: [(old, new), …]}`` made (each must be found)."""
+    def change(entries):
+        for part, pairs in changes.items():
+            for old, new in pairs:
+                assert old in entries[part], (part, old)
+                entries[part] = entries[part].replace(old, new)
+    return rewrite_zip(src, dst, change)
+
+
 def evaluate_or_die(path: str, write: bool, split: bool = True):
     """Stand-in for a batch worker that dies on files named b.xlsx (as an aborting reader would)."""
     import os
