@@ -319,3 +319,12 @@ def test_breakdowns_carry_their_own_rates():
     assert ev.breakdowns["energy"]["total_kgce"]["rate"] == pytest.approx(ev["SE"].value)
     w = evaluate(t4_input()).breakdowns["water"]
     assert w["fresh_water_m3"]["rate"] == pytest.approx(vector("T4")["expected"]["SW"], abs=TOL)
+
+
+@pytest.mark.parametrize("source, unit", [("electricity", "kWh"), ("电力", "MWh"), ("grid electricity", "kWh"),
+                                          ("diesel", "t"), ("natural_gas", "m3"), ("SF6", "g")])
+def test_reman_co2e_reads_a_source_as_the_evaluation_does(source, unit):
+    """Every spelling the GHG table accepts, REMAN_CO2E accepts, with the same kgCO2e."""
+    ev = evaluate({"ghg": [{"side": "original", "source": source, "quantity": 3.0, "unit": unit},
+                           {"side": "reman", "source": source, "quantity": 1.0, "unit": unit}]})
+    assert udfs.REMAN_CO2E(3.0, source, unit) == pytest.approx(ev["RGHG"].denominator, rel=1e-12)

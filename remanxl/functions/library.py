@@ -367,34 +367,26 @@ def REMAN_TCE(quantity, energy_type, unit=None, electricity_basis=None, spill=Fa
           '=REMAN_CO2E(0.2, "SF6", "kg", "AR5")')
 @_cell
 def REMAN_CO2E(quantity, source, unit=None, gwp_set=None, grid_factor=None, spill=False):
-    from remanxl.method.inventory import Context, derived_emission_factor
-    from remanxl.method.settings import Settings
+    from remanxl.method.inventory import Context, ghg_source
+    from remanxl.method.settings import SPEC_BY_NAME, Settings
 
     f = default_factors()
-    gwp_set = _text(gwp_set, "gwp_set", optional=True) or "AR5"
-    if gwp_set.upper() not in ("SAR", "AR4", "AR5", "AR6"):
-        raise _bad("gwp_set", f"expected SAR, AR4, AR5 or AR6; got {gwp_set!r}")
-    gwp_set = gwp_set.upper()
-    grid_table = f["grid_emission_factors"]
+    gwp_set = (_text(gwp_set, "gwp_set", optional=True) or SPEC_BY_NAME["gwp_set"].default).upper()
+    if gwp_set not in SPEC_BY_NAME["gwp_set"].options:
+        raise _bad("gwp_set", f"expected {', '.join(SPEC_BY_NAME['gwp_set'].options)}; got {gwp_set!r}")
     if isinstance(grid_factor, (int, float)) and not isinstance(grid_factor, bool):
-        grid = _positive(grid_factor, "grid_factor")
+        settings = Settings(gwp_set=gwp_set, grid_factor_kgco2_per_kwh=_positive(grid_factor, "grid_factor"))
     else:
-        grid = grid_table.value(_text(grid_factor, "grid_factor", optional=True) or "cn_national_2023",
-                                what="grid factor")
-    fuels, gwp = f["fuel_emission_factors"], f["gwp"]
-    ctx = Context(f, Settings())
+        key = _text(grid_factor, "grid_factor", optional=True) or SPEC_BY_NAME["grid_factor"].default
+        settings = Settings(gwp_set=gwp_set, grid_factor=key)
+    ctx = Context(f, settings)
+
     def factor_for(key, u):
-        if key.casefold() in ("electricity", "电力"):
-            per, factor_unit = grid, "kWh"
-        elif key in fuels:
-            row = fuels.row(key)
-            derived = derived_emission_factor(row, ctx)
-            per, factor_unit = (derived if derived is not None else fuels.value(key)), row["unit"]
-        elif key in gwp:
-            per, factor_unit = gwp.value(key, gwp_set), "kg"
-        else:
-            raise _bad("source", f"unknown GHG source {key!r}; expected electricity, a fuel key "
-                                 f"({', '.join(fuels.keys())}) or a gas of the gwp table")
+        # the same reading of a source as the evaluation's GHG table (remanxl.method.inventory)
+        kind, found = ghg_source(key, ctx)
+        if kind != "ok":
+            raise _bad("grid_factor", found.message) if kind == "settings" else _bad("source", found)
+        _, factor_unit, per = found
         return per * (f.units.factor(u, factor_unit) if u else 1.0)
 
     return _result(_terms(quantity, source, unit, ("quantity", "source", "unit"), factor_for), spill)

@@ -236,7 +236,7 @@ def ghg_kgco2e(rows: list[Row], ctx: Context) -> Total:
         source = row["source"]
         found = sources.get(source) if isinstance(source, str) else None
         if found is None:
-            found = _ghg_source(source, ctx)
+            found = ghg_source(source, ctx)
             if isinstance(source, str) and found[0] != "row":
                 sources[source] = found
         if found[0] == "settings":  # the grid factor setting is wrong: reported once per electricity row
@@ -259,7 +259,7 @@ def ghg_kgco2e(rows: list[Row], ctx: Context) -> Total:
     return total
 
 
-def _ghg_source(source, ctx: Context) -> tuple:
+def ghg_source(source, ctx: Context) -> tuple:
     """What a GHG source means: ``("ok", (key, unit, factor))``, or the fault it makes.
 
     The factor used is noted in the log here, so once per source; a fault of the row itself
