@@ -213,3 +213,21 @@ def test_cells_that_do_not_parse_come_before_what_the_sums_find():
     where = [(p.table, p.row, p.column) for p in exc.value.problems]
     assert where == [("settings", None, "gwp_set"), ("energy", 1, "quantity"), ("parts", 0, "quantity"),
                      ("energy", 0, "unit"), ("parts", 1, "intact_count")]
+
+
+def test_a_factor_block_row_without_its_key_is_reported_at_its_row():
+    """REMAN_EVALUATE reads factor rows as the workbook reader does: a value typed without its key is
+    reported at its own row, not dropped (which would shift every later row's number)."""
+    from remanxl.functions.evaluate_grid import evaluate_grids
+    from remanxl.method.errors import InputError
+    from remanxl.method.factors import default_factors
+
+    cols = default_factors()["grid_emission_factors"].columns
+    row = {c: None for c in cols}
+    energy = [["Side", "Energy type", "Quantity", "Unit"], ["original", "electricity", 10, "kWh"],
+              ["reman", "electricity", 4, "kWh"]]
+    factors = [cols, [*{**row, "kgco2_per_kwh": 0.4}.values()], [*{**row, "key": "mine", "kgco2_per_kwh": -1}.values()]]
+    with pytest.raises(InputError) as exc:
+        evaluate_grids([energy, factors])
+    where = [(p.row, p.column) for p in exc.value.problems]
+    assert where[0] == (0, "key") and (1, "kgco2_per_kwh") in where

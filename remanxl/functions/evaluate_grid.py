@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from remanxl.method.errors import InputError
 from remanxl.method.evaluate import Evaluation, evaluate
-from remanxl.method.factors import default_factors
+from remanxl.method.factors import default_factors, factor_rows
 from remanxl.method.indicators import BY_SYMBOL
 from remanxl.method.inputs import EvaluationInput, rows_from_grid
 
@@ -38,8 +38,7 @@ def _factor_block(grid) -> tuple[str, list[dict]] | None:
     head = [str(h).strip() if h is not None else "" for h in grid[0]]
     for name, table in default_factors().tables.items():
         if head[: len(table.columns)] == table.columns:
-            rows = [dict(zip(table.columns, r)) for r in grid[1:] if r and r[0] not in (None, "")]
-            return name, rows
+            return name, factor_rows(table.columns, grid[1:])
     return None
 
 

@@ -191,6 +191,22 @@ OPTIONAL = {"ncv", "carbon_content_tc_per_tj", "oxidation_rate", "ncv_unit", "SA
 NUMERIC = POSITIVE | {"SAR", "AR4", "AR5", "AR6", "year"}
 
 
+def factor_rows(columns: list, data: list, ignore=()) -> list[dict]:
+    """A factor table's rows from the cells under its header ``columns`` (blank cells as None or "").
+
+    A row counts when it holds any value outside the ``ignore``d columns (computed ones), so a
+    value typed without its key is reported by :func:`check_rows`, not dropped.  Each row carries
+    ``_row``, its 0-based position below the header, so a fault is reported at its cell.
+    """
+    rows = []
+    for k, cells in enumerate(data):
+        rec = {c: (None if v == "" else v) for c, v in zip(columns, cells)}
+        if any(v is not None for c, v in rec.items() if c not in ignore):
+            rec["_row"] = k
+            rows.append(rec)
+    return rows
+
+
 def check_rows(table: FactorTable, rows: list[dict]) -> list[Problem]:
     """Every unusable value in user-supplied rows of ``table`` (``Problem.table`` = ``factors:<table>``)."""
     where = f"factors:{table.name}"

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from remanxl.method.errors import InputError, Problem
+from remanxl.method.factors import factor_rows
 from remanxl.method.inputs import TABLES, ColumnTable, EvaluationInput, match_headers
 from remanxl.method.settings import SPEC_BY_NAME
 from remanxl.workbook.layout import FACTOR_COMPUTED, FACTOR_TABLES, INPUT_SHEETS, SETTINGS_SHEET, SETTINGS_TABLE
@@ -178,15 +179,7 @@ def _factor_tables(tables: dict, loc: Locator, inp: EvaluationInput) -> None:
         sheet_name, header_row, first_col, headers, data = block
         loc.places[f"factors:{name}"] = Place(sheet_name, header_row,
                                               {h: column_letter(first_col + i + 1) for i, h in enumerate(headers)})
-        rows = []
-        for k, r in enumerate(data):
-            rec = {h: _clean(v) for h, v in zip(headers, r)}
-            if any(v is not None for v in rec.values()):
-                rec["_row"] = k  # position below the header: a fault is reported at its cell
-                rows.append(rec)
-        computed = FACTOR_COMPUTED.get(name)
-        # a row with any value counts, so that a value typed without its key is reported, not dropped
-        inp.factors[name] = [r for r in rows if any(v is not None for k, v in r.items() if k not in ("_row", computed))]
+        inp.factors[name] = factor_rows(headers, data, ignore=(FACTOR_COMPUTED.get(name),))
 
 
 def _spelling(inp: EvaluationInput, loc: "Locator") -> list[Located]:
