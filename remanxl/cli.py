@@ -56,7 +56,7 @@ def _evaluate_json(path: Path, fmt: str) -> int:
     from remanxl.method.inputs import EvaluationInput
 
     try:
-        ev = evaluate(EvaluationInput.from_json(path.read_text(encoding="utf-8"), str(path)))
+        ev = evaluate(EvaluationInput.from_json(path.read_text(encoding="utf-8-sig"), str(path)))
     except InputError as exc:
         _report_problems(str(path), exc.problems, sys.stderr)
         return EXIT_INPUT
@@ -141,12 +141,13 @@ def cmd_evaluate(args) -> int:
     if args.output:
         sys.stderr.write("remanxl: -o/--output takes one workbook; for several, each is updated in place\n")
         return EXIT_USAGE
-    books = collect(paths)
+    base = Path(args.rollup) if args.rollup else (paths[0] if paths[0].is_dir() else Path.cwd()) / ROLLUP_STEM
+    rollup_files = {base.with_suffix(".xlsx").resolve()}  # a roll-up is not a product workbook
+    books = [b for b in collect(paths) if b.resolve() not in rollup_files]
     if not books:
         sys.stderr.write("remanxl: no .xlsx/.xlsm workbooks found\n")
         return EXIT_INPUT
     rows = run_batch(books, write=not args.dry_run, jobs=args.jobs, progress=not args.no_progress)
-    base = Path(args.rollup) if args.rollup else (paths[0] if paths[0].is_dir() else Path.cwd()) / ROLLUP_STEM
     if not args.dry_run:
         write_rollup(rows, base.with_suffix(".csv"), base.with_suffix(".xlsx"))
     if args.format == "json":
@@ -161,7 +162,10 @@ def cmd_evaluate(args) -> int:
     sys.stderr.write(f"remanxl: {len(good)} of {len(rows)} workbook(s) evaluated; {where}\n")
     for r in bad:
         sys.stderr.write(f"  FAILED {r.path}:\n" + "".join(f"    - {e}\n" for e in r.errors or []))
-    return EXIT_OK if not bad else EXIT_INPUT
+    invalid = [r for r in good if r.valid is False]
+    for r in invalid:
+        sys.stderr.write(f"  INVALID {r.path}:\n" + "".join(f"    x {e}\n" for e in r.errors or []))
+    return EXIT_INPUT if bad else EXIT_INVALID if invalid else EXIT_OK
 
 
 def cmd_template(args) -> int:
@@ -203,6 +207,16 @@ def cmd_factors(args) -> int:
 
 
 def cmd_build_addin(args) -> int:
+    try:
+        return _build_addin(args)
+    except ModuleNotFoundError as exc:  # the builder's libraries are an extra
+        if exc.name not in ("pyopenvba", "oletools", "olefile"):
+            raise
+        sys.stderr.write(f"remanxl: building the add-in needs {exc.name}: pip install 'remanxl[addin]'\n")
+        return EXIT_USAGE
+
+
+def _build_addin(args) -> int:
     from remanxl.excel import ADDIN_PATH
     from remanxl.excel.addin import build_addin, describe_addin
 

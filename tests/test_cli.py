@@ -60,3 +60,12 @@ def test_console_script_runs():
                          text=True, timeout=60)
     assert out.returncode == 0, out.stderr
     assert json.loads(out.stdout)["valid"] is True
+
+
+def test_build_addin_without_its_extra_says_what_to_install(monkeypatch, capsys):
+    import sys
+
+    monkeypatch.delitem(sys.modules, "remanxl.excel.addin", raising=False)
+    monkeypatch.setitem(sys.modules, "pyopenvba", None)  # as if the [addin] extra were not installed
+    assert main(["build-addin", "-o", "unused.xlam"]) == 2
+    assert "pip install 'remanxl[addin]'" in capsys.readouterr().err

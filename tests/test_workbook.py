@@ -593,3 +593,31 @@ def test_relationships_of_a_missing_sheet_do_not_crash_the_reading(tmp_path, spl
     assert table_sheet_parts(path)["parts"] == ledger
     outcome = evaluate_workbook(path, write=False)
     assert outcome.ok, outcome.problems
+
+
+def test_a_batch_exit_code_says_invalid_and_a_named_roll_up_is_not_read_back(tmp_path, capsys):
+    """Exit 3 when a workbook of the batch is invalid (and no other failed); a roll-up written under a
+    name of the user's choice inside the folder is not taken for a product workbook on the next run."""
+    folder = tmp_path / "plant"
+    folder.mkdir()
+    vector_workbook(folder / "a.xlsx", t4_input())
+    invalid = t4_input()
+    invalid["settings"]["remanufacturer_type"] = "independent"
+    for r in invalid["water"]:
+        if r["side"] == "original":
+            r["provenance"] = "estimated"
+    vector_workbook(folder / "b_invalid.xlsx", invalid)
+    for _ in range(2):
+        code = main(["evaluate", str(folder), "--no-progress", "--rollup", str(folder / "summary_2026")])
+        err = capsys.readouterr().err
+        assert code == 3, err
+        assert "2 of 2 workbook(s) evaluated" in err and "INVALID" in err and "estimation note" in err
+    assert (folder / "summary_2026.xlsx").exists()
+
+
+def test_a_json_evaluation_saved_with_a_byte_order_mark_is_read(tmp_path, capsys):
+    path = tmp_path / "t4.json"
+    path.write_text(json.dumps(t4_input()), encoding="utf-8-sig")
+    assert main(["evaluate", str(path), "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["indicators"]["SW"]["value"] == pytest.approx(
+        vector("T4")["expected"]["SW"], abs=TOL)
