@@ -13,7 +13,8 @@ from remanxl.cli import main
 from remanxl.method.indicators import SYMBOLS
 from remanxl.workbook.io import evaluate_workbook
 from remanxl.workbook.layout import SUMMARY_COL, SUMMARY_FIRST_ROW, SUMMARY_SHEET
-from remanxl.workbook.reader import read_workbook
+from remanxl.workbook.io import read_blocks
+from remanxl.workbook.reader import read_tables
 from remanxl.workbook.xlsxpatch import sheet_parts
 from spec_vectors import t1_input, t2_input, t3_input, t4_input, t5_input, vector
 from workbook_fixtures import FAR_ROW, busy_workbook, parts, replaced, rewrite_zip, vector_workbook
@@ -68,7 +69,7 @@ def test_vectors_through_the_workbook(tmp_path, case, capsys):
 
 def test_reader_recovers_the_typed_rows(tmp_path):
     inp = t5_input()
-    data = read_workbook(vector_workbook(tmp_path / "t5.xlsx", inp)).inputs
+    data = read_tables(read_blocks(vector_workbook(tmp_path / "t5.xlsx", inp))).inputs
     assert len(data.tables["parts"]) == len(inp["parts"])
     first = data.tables["parts"][0]
     assert first["name"] == "Cylinder block" and first["quantity"] == 1 and first["fate"] == "remanufactured"

@@ -52,10 +52,6 @@ class Udf:
         return f"{self.help_en} / {self.help_zh}"
 
     @property
-    def min_args(self) -> int:
-        return sum(1 for a in self.args if not a.optional and not a.varargs)
-
-    @property
     def max_args(self) -> int | None:
         return None if any(a.varargs for a in self.args) else len(self.args)
 

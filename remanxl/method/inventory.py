@@ -315,9 +315,6 @@ class PollutantTotals:
     equivalents: Total  # pollution equivalents, counted species only
     excluded: dict[str, str] = field(default_factory=dict)  # species → why left out of the sums
 
-    def species(self) -> dict[str, dict[str, float]]:
-        return self.mass.by_key()
-
 
 def pollutants(rows: list[Row], ctx: Context, medium: str) -> PollutantTotals:
     """Air or water pollutants: kg per species and Σ mass_j / w_j (Environmental Protection Tax Law annex).

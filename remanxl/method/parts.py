@@ -267,7 +267,3 @@ def mass_balance_gap(ledger: Ledger, settings: Settings) -> float | None:
         return None
     whole = settings.product_mass_kg * settings.functional_unit_quantity
     return (ledger.core_derived.mass + ledger.new.mass) / whole - 1.0 if whole else None
-
-
-def is_close(a: float, b: float) -> bool:
-    return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-12)

@@ -24,12 +24,9 @@ Block = tuple
 class Workbook(Protocol):
     name: str
 
-    def read_blocks(self) -> dict[str, Block]:
-        """Every remanxl table (input, Settings, factor tables) by Excel table name."""
-
     def assess(self) -> "Assessment":
-        """Optional: :func:`assess` on this workbook's blocks, done its own way (a file reads its halves
-        in two processes); without it, :func:`recompute` reads the blocks and assesses them."""
+        """:func:`assess` on this workbook's tables: :class:`BlockWorkbook` reads them in one bulk call
+        each; a file reads its halves in two processes."""
 
     def write_summary(self, model: SummaryModel) -> None:
         """Replace the summary sheet's content with ``model``; touch nothing else."""
@@ -129,9 +126,13 @@ def prepare() -> None:
 
 
 class BlockWorkbook:
-    """The usual :meth:`Workbook.assess`: read the blocks, then :func:`assess` them here."""
+    """The usual :meth:`Workbook.assess`: :meth:`read_blocks`, then :func:`assess` them here."""
 
     name: str
+
+    def read_blocks(self) -> dict[str, Block]:
+        """Every remanxl table (input, Settings, factor tables) by Excel table name."""
+        raise NotImplementedError
 
     def assess(self) -> Assessment:
         return assess(self.read_blocks(), self.name)
@@ -154,8 +155,7 @@ def recompute(book: Workbook, write: bool = True) -> Outcome:
     from remanxl.workbook.reader import WorkbookReadError
 
     try:
-        # a workbook with no assess() of its own is read here, then assessed
-        result = book.assess() if hasattr(book, "assess") else assess(book.read_blocks(), book.name)
+        result = book.assess()
     except WorkbookReadError as exc:  # the file as a whole could not be read (a damaged part, say)
         result = Assessment(None, exc.located)
     if result.problems:

@@ -19,7 +19,6 @@ from pathlib import Path
 
 import python_calamine as pc
 
-from remanxl.workbook.engine import BlockWorkbook
 from remanxl.workbook.layout import READ_TABLES, SETTINGS_TABLE, STYLE_NAMES, SUMMARY_SHEET
 from remanxl.workbook.reader import Located, WorkbookReadError
 from remanxl.workbook.safety import UnsafeWorkbookError, check_cell_extents, check_in_background, table_sheet_parts
@@ -184,19 +183,6 @@ class _Halves:
         return finish(inventory, self.parts.result())
 
 
-def read_blocks_safely(path: Path) -> dict:
-    """:func:`read_blocks` where a hostile file cannot take the process down.
-
-    POSIX: in a forked child with capped memory (:mod:`remanxl.workbook.isolation`).  Elsewhere:
-    in-process, after the cell-reference scan.
-    """
-    from remanxl.workbook.isolation import CAN_FORK, run_capped
-
-    if CAN_FORK:
-        return run_capped(read_blocks, path, False)
-    return read_blocks(path, scan=True)
-
-
 def read_blocks(path: Path, scan: bool = True, half: str | None = None) -> dict:
     """Every remanxl table of a workbook file, each read in one call by python-calamine; with ``half``,
     the tables that half of an assessment reads (``"parts"``: the ledger and the settings;
@@ -247,7 +233,7 @@ def _block(t) -> tuple:
     return (t.sheet, start_row, start_col, list(t.columns), t.to_python())
 
 
-class FileWorkbook(BlockWorkbook):
+class FileWorkbook:
     """A workbook file; the summary is written in place or to ``output``, atomically."""
 
     def __init__(self, path: str | Path, output: str | Path | None = None, split: bool = True):
@@ -264,7 +250,7 @@ class FileWorkbook(BlockWorkbook):
         the result (and raises for a damaged part).
         """
         if self._pending is None:
-            check = check_in_background(self.path, start=False)
+            check = check_in_background(self.path)
             task, hold = start_assessing(self.path, self.name, self.split)
             self._pending = (check, task, hold)
             try:
@@ -295,11 +281,6 @@ class FileWorkbook(BlockWorkbook):
             if hold:
                 hold[1].close()  # if the checksum test did not wait on it (a file verified before)
         return result
-
-    def read_blocks(self) -> dict:
-        """The tables alone, read after the hostile-file checks (:meth:`assess` is what the engine calls)."""
-        check_in_background(self.path).wait()
-        return read_blocks_safely(self.path)
 
     def write_summary(self, model) -> None:
         from remanxl.workbook.xlsxpatch import write_sheet

@@ -35,11 +35,6 @@ def memory_limit(path: Path) -> int:
     return max(MIN_LIMIT, PER_XML_BYTE * xml)
 
 
-def run_capped(fn, path: Path, *args):
-    """``fn(path, *args)`` in a forked child limited to :func:`memory_limit`; its value, or its error."""
-    return start_capped(fn, path, *args).result()
-
-
 def start_capped(fn, path: Path, *args) -> "CappedChild":
     """Fork now a child that runs ``fn(path, *args)`` with its memory capped; :meth:`CappedChild.result`
     collects its value.

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from remanxl.method.inputs import TABLES
-
 
 @dataclass(frozen=True)
 class InputSheet:
@@ -34,7 +32,6 @@ INPUT_SHEETS: tuple[InputSheet, ...] = (
     InputSheet("parts", "Parts 零件清单", "Parts", 300),
 )
 BY_TABLE = {s.table: s for s in INPUT_SHEETS}
-BY_EXCEL_TABLE = {s.excel_table: s for s in INPUT_SHEETS}
 
 GUIDE_SHEET = "Guide 说明"
 SETTINGS_SHEET = "Settings 设置"
@@ -82,14 +79,6 @@ COMPUTED = {
               ("new_qty", "New qty 新件数"), ("new_kg", "New kg 新件质量"), ("discarded_kg", "Discarded kg 废弃质量"),
               ("harmless_qty", "Treated qty 无害化数"), ("recycled_qty", "Recycled qty 回收数")),
 }
-
-
-def input_headers(table: str) -> list[str]:
-    return [c.header for c in TABLES[table].columns]
-
-
-def all_headers(table: str) -> list[str]:
-    return input_headers(table) + [h for _, h in COMPUTED.get(table, ())]
 
 
 def setting_name(key: str) -> str:

@@ -8,14 +8,12 @@ Each row remembers where it came from, so a fault is reported as
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from remanxl.method.errors import InputError, Problem
 from remanxl.method.factors import factor_rows
 from remanxl.method.inputs import TABLES, ColumnTable, EvaluationInput, match_headers
 from remanxl.method.settings import SPEC_BY_NAME
 from remanxl.workbook.layout import FACTOR_COMPUTED, FACTOR_TABLES, INPUT_SHEETS, SETTINGS_SHEET, SETTINGS_TABLE
-from remanxl.workbook.safety import check_workbook
 
 
 def column_letter(index: int) -> str:
@@ -195,15 +193,4 @@ def _spelling(inp: EvaluationInput, loc: "Locator") -> list[Located]:
     return out
 
 
-def read_workbook(path: str | Path) -> WorkbookData:
-    """Read and structurally check a filled workbook file."""
-    from remanxl.workbook.io import read_blocks_safely
-
-    path = Path(path)
-    check_workbook(path, scan_cells=False)  # the reading itself cannot be taken down (isolation)
-    data = read_tables(read_blocks_safely(path))
-    data.inputs.source = path.name
-    return data
-
-
-__all__ = ["read_workbook", "read_tables", "WorkbookData", "WorkbookReadError", "Located", "Locator"]
+__all__ = ["read_tables", "WorkbookData", "WorkbookReadError", "Located", "Locator"]

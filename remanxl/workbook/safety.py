@@ -108,7 +108,7 @@ class PendingCheck:
     while it inflates, so on two cores the checksum test costs no wall time.
     """
 
-    def __init__(self, path: Path, start: bool = True):
+    def __init__(self, path: Path):
         self.path = path
         # Raises before any parser sees a hostile file.  Far cells are left to the reader: a child process
         # with capped memory where there is fork, else a cell-reference scan before calamine opens a
@@ -117,18 +117,14 @@ class PendingCheck:
         self._identity = _identity(path)
         self._failure: BaseException | None = None
         self._thread = None
-        if start:
-            self.start()
 
-    def start(self, last: str | None = None, wait=None) -> bool:
+    def start(self, last: str | None = None, wait=None) -> None:
         """Start the checksum test (once; not at all for a file already verified unchanged); ``last`` and
-        ``wait`` as in :func:`verify_checksums`.  Whether a test was started now."""
+        ``wait`` as in :func:`verify_checksums`."""
         if self._thread is None and (self._identity is None or self._identity not in _CHECKED):
             self._thread = threading.Thread(target=self._verify, args=(last, wait), name="remanxl-checksums",
                                             daemon=True)
             self._thread.start()
-            return True
-        return False
 
     def _verify(self, last, wait) -> None:
         try:
@@ -152,10 +148,10 @@ class PendingCheck:
         return self.checked
 
 
-def check_in_background(path: str | Path, start: bool = True) -> PendingCheck:
-    """Run the hostile-file checks (raising :class:`UnsafeWorkbookError`) and start the checksum test
-    (or leave that to :meth:`PendingCheck.start`)."""
-    return PendingCheck(Path(path), start)
+def check_in_background(path: str | Path) -> PendingCheck:
+    """Run the hostile-file checks now (raising :class:`UnsafeWorkbookError`); the checksum test is
+    started by :meth:`PendingCheck.start`, once the reader has been started."""
+    return PendingCheck(Path(path))
 
 
 def check_structure(path: str | Path, scan_cells: bool = True) -> Checked:
