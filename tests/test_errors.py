@@ -231,3 +231,15 @@ def test_a_factor_block_row_without_its_key_is_reported_at_its_row():
         evaluate_grids([energy, factors])
     where = [(p.row, p.column) for p in exc.value.problems]
     assert where[0] == (0, "key") and (1, "kgco2_per_kwh") in where
+
+
+def test_a_block_whose_headers_fit_two_tables_is_not_guessed():
+    """Air and water pollutants share their column keys: a block headed by bare keys is refused rather
+    than read as whichever table comes first; the template's headers tell them apart."""
+    from remanxl.method.inputs import TABLES, rows_from_grid
+
+    row = ["reman", None, "cod", 1.0, "kg", None, None]
+    name, _, problems = rows_from_grid([[c.key for c in TABLES["water_pollutants"].columns], row])
+    assert name is None and "fit two alike" in problems[0].message
+    name, rows, problems = rows_from_grid([[c.header for c in TABLES["water_pollutants"].columns], row])
+    assert name == "water_pollutants" and not problems and rows[0]["pollutant"] == "cod"

@@ -573,6 +573,7 @@ def match_headers(headers: list, table: str | None = None) -> tuple[str | None, 
     """
     normed = [_norm_header(h) for h in headers]
     best = (None, {}, [], -1 if table is None else -math.inf)
+    tied = []
     for name, schema in (TABLES.items() if table is None else [(table, TABLES[table])]):
         found = {}
         for column in schema.columns:
@@ -584,9 +585,11 @@ def match_headers(headers: list, table: str | None = None) -> tuple[str | None, 
         missing = [c.header for c in schema.columns if c.required and c.key not in found]
         score = len(found) - 100 * len(missing)
         if score > best[3]:
-            best = (name, found, missing, score)
+            best, tied = (name, found, missing, score), [name]
+        elif score == best[3]:
+            tied.append(name)
     name, found, missing, score = best
-    if not found and table is None:
+    if table is None and (not found or len(tied) > 1):  # no table, or two alike (air / water pollutants by key)
         return None, {}, []
     return name, found, missing
 
@@ -604,7 +607,9 @@ def rows_from_grid(grid: list[list], table: str | None = None):
         missing = [c.header for c in TABLES[table].columns if c.required]
         name = table
     if name is None:
-        return None, [], [Problem("range", None, None, "the first row holds no input-table headers")]
+        return None, [], [Problem("range", None, None, "the first row's headers name no input table, or fit two "
+                                  "alike (air and water pollutants share their column keys: use the template's "
+                                  "headers, such as 'Air pollutant 大气污染物')")]
     if missing:
         return name, [], [Problem(name, None, None, "header row lacks required column(s): " + ", ".join(missing))]
     return name, records(grid[1:], positions), []
