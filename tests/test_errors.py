@@ -243,3 +243,15 @@ def test_a_block_whose_headers_fit_two_tables_is_not_guessed():
     assert name is None and "fit two alike" in problems[0].message
     name, rows, problems = rows_from_grid([[c.header for c in TABLES["water_pollutants"].columns], row])
     assert name == "water_pollutants" and not problems and rows[0]["pollutant"] == "cod"
+
+
+@pytest.mark.parametrize("word, value", [("是", True), ("t", True), ("✓", True), ("x", True), ("假", False),
+                                         ("f", False), ("否", False)])
+def test_one_reading_of_yes_and_no_for_settings_and_cells(word, value):
+    """A setting and a table cell read the same words as TRUE or FALSE."""
+    from remanxl.method.inputs import TABLES, parse_value
+    from remanxl.method.settings import Settings
+
+    consumable = TABLES["parts"].column("consumable")
+    assert parse_value(consumable, word) is value
+    assert Settings.from_mapping({"rnd_exclude_consumables": word}).rnd_exclude_consumables is value

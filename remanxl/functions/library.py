@@ -22,6 +22,7 @@ from operator import mul, truediv
 from remanxl.method import indicators as ind
 from remanxl.method.errors import InputError, RemanxlError, UndefinedRateError, excel_precision
 from remanxl.method.factors import UnknownKeyError, default_factors
+from remanxl.method.settings import TRUE_WORDS
 from remanxl.method.units import UnitError
 from remanxl.functions.registry import REGISTRY, Arg, register
 
@@ -312,7 +313,7 @@ def _result(terms: list[float], spill):
 
 def _truthy(v) -> bool:
     if isinstance(v, str):
-        return v.strip().casefold() in ("true", "1", "yes", "spill", "column", "是")
+        return v.strip().casefold() in TRUE_WORDS | {"spill", "column"}
     return bool(v) and v is not None
 
 

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 
 from remanxl.method.errors import InputError, Problem
+from remanxl.method.settings import parse_bool
 
 SIDES = ("reman", "original")
 PROVENANCE = ("measured", "oem_data", "estimated", "literature")
@@ -408,16 +409,7 @@ def parse_value(column: Column, raw):
             raise ValueError(f"expected a number ≥ 0, got {value:g}")
         return value
     if column.kind == "bool":
-        if isinstance(raw, bool):
-            return raw
-        if isinstance(raw, (int, float)) and raw in (0, 1):
-            return bool(raw)
-        text = str(raw).strip().casefold()
-        if text in {"true", "yes", "y", "1", "是", "x", "✓"}:
-            return True
-        if text in {"false", "no", "n", "0", "否"}:
-            return False
-        raise ValueError(f"expected TRUE or FALSE, got {raw!r}")
+        return parse_bool(raw)
     text = str(raw).strip() if not isinstance(raw, float) or not raw.is_integer() else str(int(raw))
     if column.kind == "choice":
         mapping = ALIASES[column.choices]

@@ -120,8 +120,23 @@ SETTINGS: tuple[SettingSpec, ...] = (
 
 SPEC_BY_NAME = {s.name: s for s in SETTINGS}
 
-_TRUE = {"true", "yes", "y", "1", "是", "真", "t"}
-_FALSE = {"false", "no", "n", "0", "否", "假", "f"}
+#: The words read as TRUE and FALSE wherever remanxl takes a yes/no value (settings, table cells, flags).
+TRUE_WORDS = frozenset({"true", "yes", "y", "t", "1", "是", "真", "x", "✓"})
+FALSE_WORDS = frozenset({"false", "no", "n", "f", "0", "否", "假"})
+
+
+def parse_bool(raw) -> bool:
+    """TRUE/FALSE, 1/0 or one of :data:`TRUE_WORDS` / :data:`FALSE_WORDS`; ValueError otherwise."""
+    if isinstance(raw, bool):
+        return raw
+    if isinstance(raw, (int, float)) and raw in (0, 1):
+        return bool(raw)
+    text = str(raw).strip().casefold()
+    if text in TRUE_WORDS:
+        return True
+    if text in FALSE_WORDS:
+        return False
+    raise ValueError(f"expected TRUE or FALSE, got {raw!r}")
 
 
 @dataclass(frozen=True)
@@ -232,16 +247,7 @@ def coerce_setting(spec: SettingSpec, raw):
             raise ValueError(f"expected a finite number, got {raw!r}")
         return value
     if spec.kind == "bool":
-        if isinstance(raw, bool):
-            return raw
-        if isinstance(raw, (int, float)) and raw in (0, 1):
-            return bool(raw)
-        text = str(raw).casefold()
-        if text in _TRUE:
-            return True
-        if text in _FALSE:
-            return False
-        raise ValueError(f"expected TRUE or FALSE, got {raw!r}")
+        return parse_bool(raw)
     text = str(raw)
     if spec.kind == "choice":
         for option in spec.options:
