@@ -195,7 +195,7 @@ def read_blocks(path: Path, scan: bool = True, half: str | None = None) -> dict:
     try:
         wb = pc.CalamineWorkbook.from_path(str(path), load_tables=True)
     except Exception as exc:  # calamine raises its own error types for damaged files
-        raise WorkbookReadError([Located("", None, None, None, f"{path.name}: cannot read the workbook: {exc}")]) from None
+        raise WorkbookReadError([Located.whole_file(f"{path.name}: cannot read the workbook: {exc}")]) from None
     try:
         names = [(name, READ_TABLES[name.casefold()]) for name in wb.table_names
                  if name.casefold() in READ_TABLES and _in_half(READ_TABLES[name.casefold()], half)]
@@ -203,7 +203,7 @@ def read_blocks(path: Path, scan: bool = True, half: str | None = None) -> dict:
             check_cell_extents(path, _parts_of(names, table_sheet_parts(path), path))
         return {canonical: _block(wb.get_table_by_name(name)) for name, canonical in names}
     except pc.CalamineError as exc:  # a part calamine cannot parse (the checksum test names damage)
-        raise WorkbookReadError([Located("", None, None, None, f"{path.name}: cannot read the workbook: {exc}")]) from None
+        raise WorkbookReadError([Located.whole_file(f"{path.name}: cannot read the workbook: {exc}")]) from None
     finally:
         wb.close()
 
@@ -332,15 +332,12 @@ def evaluate_workbook(path: str | Path, output: str | Path | None = None, write:
     book = FileWorkbook(path, output, split)
     try:
         book.prefetch()
-    except UnsafeWorkbookError as exc:
-        return Outcome(book.name, None, [Located("", None, None, None, str(exc))])
-    try:
         from remanxl.workbook.xlsxpatch import write_sheet  # noqa: F401 - the summary writer loads while the file is read
 
         with _no_cyclic_gc():
             outcome = recompute(book, write)
     except UnsafeWorkbookError as exc:
-        return Outcome(book.name, None, [Located("", None, None, None, str(exc))])
+        return Outcome(book.name, None, [Located.whole_file(str(exc))])
     finally:
         book.close()  # nothing left to do once the assessment was collected
     outcome.path = book.path

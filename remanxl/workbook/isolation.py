@@ -136,7 +136,7 @@ class CappedChild:
             raise WorkbookReadError([Located(*v) for v in value])
         if kind == "unsafe":
             raise UnsafeWorkbookError(value)
-        raise WorkbookReadError([Located("", None, None, None, f"{self.path.name}: cannot read the workbook: {value}")])
+        raise WorkbookReadError([Located.whole_file(f"{self.path.name}: cannot read the workbook: {value}")])
 
 
 def _cap(limit: int) -> None:

@@ -44,6 +44,11 @@ class Located:
     column: str | None  # header text
     message: str
 
+    @classmethod
+    def whole_file(cls, message: str) -> Located:
+        """A problem with the file as a whole (its message names the file)."""
+        return cls("", None, None, None, message)
+
     def __str__(self) -> str:
         if not self.sheet:  # a problem with the file as a whole: its message names the file
             return self.message
