@@ -469,12 +469,13 @@ def test_problems_of_both_halves_are_reported_together(tmp_path, capsys, split_a
     assert split == [str(p) for p in assess(read_blocks(path), path.name).problems]
 
 
-def test_a_far_cell_in_the_ledger_kills_only_its_own_reader(tmp_path, split_always):
-    """The parts half dies on a cell at XFD1048576; the other half is joined or stopped, the file is
-    refused and left as it was, and no child process is left behind."""
+@pytest.mark.parametrize("table", ["parts", "energy"])
+def test_a_far_cell_kills_only_its_own_reader(tmp_path, split_always, table):
+    """One half dies on a cell at XFD1048576; the other half is joined or stopped, the file is refused
+    and left as it was, and no child process is left behind."""
     from remanxl.workbook.io import table_sheet_parts
 
-    part = table_sheet_parts(EXAMPLE)["parts"]
+    part = table_sheet_parts(EXAMPLE)[table]
     path = replaced(EXAMPLE, tmp_path / "far.xlsx", {part: [(b"</sheetData>", FAR_ROW + b"</sheetData>")]})
     before, children = path.read_bytes(), _children()
     outcome = evaluate_workbook(path)
