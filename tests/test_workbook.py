@@ -518,6 +518,8 @@ def test_a_damaged_part_is_refused_before_anything_is_written(tmp_path, monkeypa
         with pytest.raises(UnsafeWorkbookError, match=f"damaged part {part}"):
             verify_checksums(path)
         before, children = path.read_bytes(), _children()
+        checked = evaluate_workbook(path, write=False)  # refused by the test beside the reading itself
+        assert not checked.ok and f"damaged part {part}" in str(checked.problems[0])
         outcome = evaluate_workbook(path)
         assert not outcome.ok and f"damaged part {part}" in str(outcome.problems[0])
         assert path.read_bytes() == before
