@@ -141,7 +141,7 @@ FAR_VARIANTS = [
     _far_variant("single_quoted_reference", b"<row r='1048576'><c r='XFD1048576'><v>1</v></c></row>"),
     _far_variant("lower_case_reference", b'<row r="999999"><c r="xfd999999"><v>1</v></c></row>'),
     _far_variant("cells_without_references", b'<row r="999999">' + b'<c t="n"><v>1</v></c>' * 3000 + b"</row>"),
-    # the parts ledger is read by a process of its own: a far cell there must be refused as well
+    # a plant-size ledger is read by a process of its own (tests/test_workbook.py splits small files too)
     _far_variant("far_cell_in_the_parts_ledger", b'<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>',
                  "Parts 零件清单"),
 ]

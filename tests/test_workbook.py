@@ -416,7 +416,7 @@ def split_always(monkeypatch):
     monkeypatch.setattr(remanxl.workbook.io, "SPLIT_BYTES", 0)
 
 
-def test_the_two_halves_join_to_the_one_pass_evaluation(tmp_path, split_always):
+def test_the_two_halves_join_to_the_one_pass_evaluation(tmp_path, split_always, monkeypatch):
     """The file reader sums the parts ledger and the rest in two processes; the join equals reading and
     evaluating everything in one pass (as the ribbon does), and leaves no child process behind."""
     from remanxl.workbook.engine import assess
@@ -428,7 +428,12 @@ def test_the_two_halves_join_to_the_one_pass_evaluation(tmp_path, split_always):
     before, fds = _children(), len(os.listdir("/proc/self/fd"))
     split = evaluate_workbook(path, write=False)
     assert split.ok, split.problems
-    assert evaluate_workbook(path, write=False).ok  # checksums known good now: nothing waits on the parse
+    import remanxl.workbook.safety as safety
+
+    verified = []
+    monkeypatch.setattr(safety, "verify_checksums", lambda p, last=None, wait=None: verified.append(last))
+    assert evaluate_workbook(path, write=False).ok  # checksums known good now: not verified again
+    assert verified == []
     assert len(os.listdir("/proc/self/fd")) == fds  # every pipe closed
     # … and the reading was indeed split: two children, the ledger's sheet verified after its parse
     from remanxl.workbook.io import _Halves, start_assessing, table_sheet_parts
@@ -513,7 +518,7 @@ def test_a_damaged_part_is_refused_before_anything_is_written(tmp_path, monkeypa
     if split:
         monkeypatch.setattr(remanxl.workbook.io, "SPLIT_BYTES", 0)
     ledger = table_sheet_parts(EXAMPLE)["parts"]
-    for part in (ledger, "xl/styles.xml"):
+    for part in (ledger, "xl/styles.xml", "xl/theme/theme1.xml"):  # read by a reader, by the checks, by none
         path = _with_bad_crc(EXAMPLE, tmp_path / f"bad_{part.replace('/', '_')}", part)
         with pytest.raises(UnsafeWorkbookError, match=f"damaged part {part}"):
             verify_checksums(path)
@@ -596,14 +601,24 @@ def test_reading_problems_of_both_halves_come_in_one_readings_order(tmp_path, sp
 
 
 def test_relationships_of_a_missing_sheet_do_not_crash_the_reading(tmp_path, split_always):
-    """A stray relationships part that names the ledger's table for a sheet the file lacks."""
+    """A stray relationships part naming a table (here a copy of the ledger's, renamed) for a sheet the
+    file lacks: the table is not placed on that sheet, and the file reads as before."""
+    import re
+
     from remanxl.workbook.io import table_sheet_parts
 
     ledger = table_sheet_parts(EXAMPLE)["parts"]
     ledger_rels = ledger.replace("worksheets/", "worksheets/_rels/") + ".rels"
-    path = rewrite_zip(EXAMPLE, tmp_path / "stray.xlsx", lambda entries: entries.__setitem__(
-        "xl/worksheets/_rels/sheet99.xml.rels", entries[ledger_rels]))
-    assert table_sheet_parts(path)["parts"] == ledger
+
+    def stray(entries):
+        table = next(n for n in entries if n.startswith("xl/tables/") and b'name="Parts"' in entries[n][:4096])
+        entries["xl/tables/stray.xml"] = re.sub(rb'(name|displayName)="Parts"', rb'\1="Stray"', entries[table])
+        entries["xl/worksheets/_rels/sheet99.xml.rels"] = re.sub(
+            rb'Target="[^"]*"', b'Target="../tables/stray.xml"', entries[ledger_rels], count=1)
+
+    path = rewrite_zip(EXAMPLE, tmp_path / "stray.xlsx", stray)
+    found = table_sheet_parts(path)
+    assert found["parts"] == ledger and "stray" not in found
     outcome = evaluate_workbook(path, write=False)
     assert outcome.ok, outcome.problems
 

@@ -129,11 +129,8 @@ def _ledger_sheet(path: Path) -> str | None:
     part = table_sheet_parts(path).get(_LARGE_TABLE.casefold())
     if part is None:
         return None
-    with zipfile.ZipFile(path) as zf:
-        try:
-            return part if zf.getinfo(part).file_size >= SPLIT_BYTES else None
-        except KeyError:  # the relationships name a sheet the file lacks: the reader will say so
-            return None
+    with zipfile.ZipFile(path) as zf:  # (table_sheet_parts names only sheets the file holds)
+        return part if zf.getinfo(part).file_size >= SPLIT_BYTES else None
 
 
 def _abandon(task, hold, check) -> None:
