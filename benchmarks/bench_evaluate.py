@@ -61,7 +61,7 @@ wb.close()
 
 
 def wanted_tables() -> list[str]:
-    from remanxl.workbook.layout import FACTOR_TABLES, INPUT_SHEETS, SETTINGS_TABLE
+    from remanxl.sheet.layout import FACTOR_TABLES, INPUT_SHEETS, SETTINGS_TABLE
 
     return [s.excel_table for s in INPUT_SHEETS] + [SETTINGS_TABLE] + list(FACTOR_TABLES.values())
 
@@ -71,10 +71,10 @@ def stages(path: Path, repeat: int) -> dict:
 
     As in ``remanxl evaluate``, the cyclic garbage collector is paused.
     """
-    from remanxl.workbook import engine
+    from remanxl.sheet import engine
     from remanxl.workbook.io import _no_cyclic_gc, read_blocks
-    from remanxl.workbook.layout import STYLE_NAMES, SUMMARY_SHEET
-    from remanxl.workbook.reader import read_tables
+    from remanxl.sheet.layout import STYLE_NAMES, SUMMARY_SHEET
+    from remanxl.sheet.reader import read_tables
     from remanxl.workbook.safety import check_structure, verify_checksums
     from remanxl.workbook.xlsxpatch import write_sheet
 

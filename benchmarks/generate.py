@@ -196,11 +196,12 @@ def template_stamp() -> str:
     """A short hash of the code that decides what a generated workbook holds, so the cache follows it."""
     import hashlib
 
-    import remanxl.workbook.template as template
+    import remanxl
 
     digest = hashlib.sha1()
-    for name in ("template.py", "layout.py", "formulas.py", "styles.py"):
-        digest.update((Path(template.__file__).parent / name).read_bytes())
+    root = Path(remanxl.__file__).parent
+    for name in ("workbook/template.py", "workbook/styles.py", "sheet/layout.py", "sheet/formulas.py"):
+        digest.update((root / name).read_bytes())
     return digest.hexdigest()[:8]
 
 

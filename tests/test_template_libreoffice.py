@@ -13,7 +13,7 @@ import pytest
 from remanxl import evaluate, load_example
 from remanxl.method.inputs import TABLES, EvaluationInput
 from remanxl.workbook.io import evaluate_workbook
-from remanxl.workbook.layout import BY_TABLE, COMPUTED, HEADER_ROW, SUMMARY_COL, SUMMARY_FIRST_ROW, SUMMARY_SHEET
+from remanxl.sheet.layout import BY_TABLE, COMPUTED, HEADER_ROW, SUMMARY_COL, SUMMARY_FIRST_ROW, SUMMARY_SHEET
 from remanxl.workbook.xlsxpatch import sheet_parts
 from openpyxl.utils import get_column_letter
 from spec_vectors import t1_input, t2_input, t3_input, t4_input, t5_input
@@ -142,7 +142,7 @@ def test_fuel_factors_derived_natively_equal_the_cores(recalculated):
 def test_live_sheet_reman_evaluate_over_the_whole_workbook(recalculated, case):
     """The Live sheet's =REMAN_EVALUATE(…[[#All]] of every table) equals the core, factors and settings read
     from the sheets."""
-    from remanxl.workbook.layout import LIVE_ANCHOR_ROW, LIVE_SHEET
+    from remanxl.sheet.layout import LIVE_ANCHOR_ROW, LIVE_SHEET
 
     ev, cells = recalculated[case]
     live = cells[LIVE_SHEET]

@@ -12,9 +12,9 @@ from openpyxl import load_workbook
 from remanxl.cli import main
 from remanxl.method.indicators import SYMBOLS
 from remanxl.workbook.io import evaluate_workbook
-from remanxl.workbook.layout import SUMMARY_COL, SUMMARY_FIRST_ROW, SUMMARY_SHEET
+from remanxl.sheet.layout import SUMMARY_COL, SUMMARY_FIRST_ROW, SUMMARY_SHEET
 from remanxl.workbook.io import read_blocks
-from remanxl.workbook.reader import read_tables
+from remanxl.sheet.reader import read_tables
 from remanxl.workbook.xlsxpatch import sheet_parts
 from spec_vectors import t1_input, t2_input, t3_input, t4_input, t5_input, vector
 from workbook_fixtures import FAR_ROW, busy_workbook, parts, replaced, rewrite_zip, vector_workbook
@@ -419,7 +419,7 @@ def split_always(monkeypatch):
 def test_the_two_halves_join_to_the_one_pass_evaluation(tmp_path, split_always, monkeypatch):
     """The file reader sums the parts ledger and the rest in two processes; the join equals reading and
     evaluating everything in one pass (as the ribbon does), and leaves no child process behind."""
-    from remanxl.workbook.engine import assess
+    from remanxl.sheet.engine import assess
     from remanxl.workbook.io import read_blocks
 
     import os
@@ -455,7 +455,7 @@ def test_the_two_halves_join_to_the_one_pass_evaluation(tmp_path, split_always, 
 def test_problems_of_both_halves_are_reported_together(tmp_path, capsys, split_always):
     """A fault in an inventory table and one in the parts ledger: both are reported, each at its cell,
     in the order one pass over the workbook gives (cells that do not parse first); nothing is written."""
-    from remanxl.workbook.engine import assess
+    from remanxl.sheet.engine import assess
     from remanxl.workbook.io import read_blocks
 
     inp = t5_input()
@@ -581,7 +581,7 @@ def test_reading_problems_of_both_halves_come_in_one_readings_order(tmp_path, sp
     """An unknown setting and a renamed ledger header: read in two halves, the problems are listed as one
     reading of every table lists them (tables first, then settings)."""
     from remanxl.workbook.io import read_blocks, table_sheet_parts
-    from remanxl.workbook.reader import WorkbookReadError, read_tables
+    from remanxl.sheet.reader import WorkbookReadError, read_tables
 
     where = table_sheet_parts(EXAMPLE)
     header = b"Qty per product"

@@ -13,8 +13,8 @@ from remanxl import evaluate
 from remanxl.excel import macros
 from remanxl.excel.xlwings_book import XlwingsWorkbook
 from remanxl.method.indicators import SYMBOLS
-from remanxl.workbook.engine import recompute
-from remanxl.workbook.layout import SUMMARY_COL, SUMMARY_FIRST_ROW, SUMMARY_SHEET, VALIDATION_SHEET
+from remanxl.sheet.engine import recompute
+from remanxl.sheet.layout import SUMMARY_COL, SUMMARY_FIRST_ROW, SUMMARY_SHEET, VALIDATION_SHEET
 from spec_vectors import t4_input, t5_input, vector
 from workbook_fixtures import vector_workbook
 

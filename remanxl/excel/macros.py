@@ -42,7 +42,7 @@ def _problem_text(outcome) -> str:
 def recompute_workbook(book=None):
     """Validate, compute and rewrite the Summary sheet of the active workbook."""
     from remanxl.excel.xlwings_book import XlwingsWorkbook
-    from remanxl.workbook.engine import recompute
+    from remanxl.sheet.engine import recompute
 
     book = book or _caller()
     outcome = recompute(XlwingsWorkbook(book))
@@ -53,7 +53,7 @@ def recompute_workbook(book=None):
 def validate_workbook(book=None):
     """Check the inputs and compute, without writing the summary."""
     from remanxl.excel.xlwings_book import XlwingsWorkbook
-    from remanxl.workbook.engine import recompute
+    from remanxl.sheet.engine import recompute
 
     book = book or _caller()
     outcome = recompute(XlwingsWorkbook(book), write=False)
@@ -77,7 +77,7 @@ def new_from_template(folder: str | Path | None = None):
 
 def open_guide(book=None):
     """Show the Guide sheet of the active workbook, or open a fresh template at its guide."""
-    from remanxl.workbook.layout import GUIDE_SHEET
+    from remanxl.sheet.layout import GUIDE_SHEET
 
     book = book or _caller()
     if GUIDE_SHEET in [s.name for s in book.sheets]:

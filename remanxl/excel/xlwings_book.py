@@ -8,10 +8,10 @@ Validation sheet remanxl owns, and the first bad cell is selected.
 """
 from __future__ import annotations
 
-from remanxl.workbook.engine import BlockWorkbook
-from remanxl.workbook.layout import READ_TABLES, SUMMARY_COL, SUMMARY_FIRST_ROW, SUMMARY_SHEET, VALIDATION_SHEET
-from remanxl.workbook.reader import Located
-from remanxl.workbook.summary import SummaryModel
+from remanxl.sheet.engine import BlockWorkbook
+from remanxl.sheet.layout import READ_TABLES, SUMMARY_COL, SUMMARY_FIRST_ROW, SUMMARY_SHEET, VALIDATION_SHEET
+from remanxl.sheet.reader import Located
+from remanxl.sheet.summary import SummaryModel
 
 _FORMATS = {"rx percent": "0.00%", "rx number": "#,##0.00##", "rx computed number": "#,##0.00####"}
 

@@ -79,7 +79,7 @@ def run_batch(paths: list[Path], write: bool = True, jobs: int | None = None, pr
             # instead of each importing it again (about 0.1 s per worker).
             import remanxl.workbook.io  # noqa: F401
             import remanxl.workbook.xlsxpatch  # noqa: F401
-            from remanxl.workbook import engine
+            from remanxl.sheet import engine
 
             engine.prepare()
             try:

@@ -19,8 +19,8 @@ from pathlib import Path
 
 import python_calamine as pc
 
-from remanxl.workbook.layout import READ_TABLES, SETTINGS_TABLE, STYLE_NAMES, SUMMARY_SHEET
-from remanxl.workbook.reader import Located, WorkbookReadError
+from remanxl.sheet.layout import READ_TABLES, SETTINGS_TABLE, STYLE_NAMES, SUMMARY_SHEET
+from remanxl.sheet.reader import Located, WorkbookReadError
 from remanxl.workbook.safety import UnsafeWorkbookError, check_cell_extents, check_in_background, table_sheet_parts
 
 #: The table that grows with a plant: read and summed in a process of its own …
@@ -53,14 +53,14 @@ class _Task(threading.Thread):
 
 
 def assess_file(path: Path, name: str, scan: bool = True, half: str | None = None, parsed_fd: int | None = None):
-    """:func:`~remanxl.workbook.engine.assess` on the tables of a workbook file (the caller has run the
+    """:func:`~remanxl.sheet.engine.assess` on the tables of a workbook file (the caller has run the
     hostile-file checks; ``scan`` as in :func:`read_blocks`).
 
     With ``half`` (``"inventory"`` or ``"parts"``), only that half is read and summed: a
-    :class:`~remanxl.workbook.engine.Half` for :func:`~remanxl.workbook.engine.finish`.  A byte is
+    :class:`~remanxl.sheet.engine.Half` for :func:`~remanxl.sheet.engine.finish`.  A byte is
     written to ``parsed_fd`` (then closed) once the file has been read.
     """
-    from remanxl.workbook import engine
+    from remanxl.sheet import engine
 
     if half != "parts":  # the parts half needs little of the core, and loads it after its long parse
         engine.prepare()
@@ -80,7 +80,7 @@ def assess_file(path: Path, name: str, scan: bool = True, half: str | None = Non
 def start_assessing(path: Path, name: str, split: bool = True):
     """Start :func:`assess_file` where a hostile file cannot take the process down.
 
-    Returns ``(task, hold)``: the task's ``result()`` is the :class:`~remanxl.workbook.engine.Assessment`;
+    Returns ``(task, hold)``: the task's ``result()`` is the :class:`~remanxl.sheet.engine.Assessment`;
     ``hold`` is None or ``(part, wait)`` for :meth:`~remanxl.workbook.safety.PendingCheck.start`: the
     checksum of the ledger's sheet is best verified once its reader has parsed it.
 
@@ -92,7 +92,7 @@ def start_assessing(path: Path, name: str, split: bool = True):
 
     Call it before starting other threads (see :func:`~remanxl.workbook.isolation.start_capped`).
     """
-    from remanxl.workbook import engine
+    from remanxl.sheet import engine
     from remanxl.workbook.isolation import CAN_FORK, start_capped
 
     if not CAN_FORK:
@@ -170,7 +170,7 @@ class _Halves:
         self.inventory, self.parts = inventory, parts
 
     def result(self):
-        from remanxl.workbook.engine import finish
+        from remanxl.sheet.engine import finish
 
         try:
             inventory = self.inventory.result()
@@ -294,7 +294,7 @@ class FileWorkbook:
 def write_summary(path: str | Path, ev, dst: str | Path | None = None) -> Path:
     """Write the summary sheet of ``ev`` (an :class:`~remanxl.method.evaluate.Evaluation`) into the
     workbook (in place, or to ``dst``)."""
-    from remanxl.workbook.summary import build_summary
+    from remanxl.sheet.summary import build_summary
     from remanxl.workbook.xlsxpatch import write_sheet
 
     return write_sheet(path, SUMMARY_SHEET, build_summary(ev), dst, STYLE_NAMES)
@@ -322,9 +322,9 @@ def evaluate_workbook(path: str | Path, output: str | Path | None = None, write:
     """Evaluate one workbook file; on any problem nothing is written and the problems are returned.
 
     ``split`` as in :func:`start_assessing` (a batch, which keeps every core busy with workbooks of its
-    own, turns it off).  Returns a :class:`~remanxl.workbook.engine.Outcome`.
+    own, turns it off).  Returns a :class:`~remanxl.sheet.engine.Outcome`.
     """
-    from remanxl.workbook.engine import Outcome, recompute  # light: the core loads in prefetch()
+    from remanxl.sheet.engine import Outcome, recompute  # light: the core loads in prefetch()
 
     book = FileWorkbook(path, output, split)
     try:

@@ -74,7 +74,7 @@ def start_capped(fn, path: Path, *args) -> "CappedChild":
 
 
 def _outcome(fn, path, args):
-    from remanxl.workbook.reader import WorkbookReadError
+    from remanxl.sheet.reader import WorkbookReadError
     from remanxl.workbook.safety import UnsafeWorkbookError
 
     try:
@@ -108,10 +108,10 @@ class CappedChild:
         """The child's value; its error raised again here.
 
         Errors come back as ``("located", [(sheet, cell, row, column, message), …])`` for a
-        :class:`~remanxl.workbook.reader.WorkbookReadError` or ``("error", text)``; a child that dies
+        :class:`~remanxl.sheet.reader.WorkbookReadError` or ``("error", text)``; a child that dies
         (the reader aborted) raises :class:`~remanxl.workbook.safety.UnsafeWorkbookError`.
         """
-        from remanxl.workbook.reader import Located, WorkbookReadError
+        from remanxl.sheet.reader import Located, WorkbookReadError
         from remanxl.workbook.safety import UnsafeWorkbookError
 
         fd, self.fd = self.fd, None

@@ -26,8 +26,8 @@ from remanxl.method.factors import default_factors
 from remanxl.method.indicators import INDICATORS
 from remanxl.method.inputs import CHOICES, TABLES, EvaluationInput
 from remanxl.method.settings import SETTINGS
-from remanxl.workbook import formulas
-from remanxl.workbook.layout import (COMPUTED, DERIVED_SETTINGS, FACTOR_COMPUTED, FACTOR_SPARE_ROWS, FACTOR_TABLES,
+from remanxl.sheet import formulas
+from remanxl.sheet.layout import (COMPUTED, DERIVED_SETTINGS, FACTOR_COMPUTED, FACTOR_SPARE_ROWS, FACTOR_TABLES,
                                      FACTORS_SHEET, GUIDE_SHEET, HEADER_ROW, INPUT_SHEETS, LIVE_ANCHOR_ROW,
                                      LIVE_SHEET, SETTINGS_HEADERS,
                                      SETTINGS_SHEET, SETTINGS_TABLE, STYLE_NAMES, SUMMARY_COL, SUMMARY_FIRST_ROW,
@@ -297,7 +297,7 @@ def _summary_shell(wb):
 
 def _indicator_names(wb):
     """Names for the native subtotals, so that ``=REMAN_SW(CWR, CWM)`` works in any cell of the workbook."""
-    from remanxl.workbook.layout import SUMMARY_COL
+    from remanxl.sheet.layout import SUMMARY_COL
 
     num = get_column_letter(SUMMARY_COL["native_num"] + 1)
     den = get_column_letter(SUMMARY_COL["native_den"] + 1)

@@ -25,9 +25,9 @@ import zipfile
 from pathlib import Path
 
 from defusedxml import ElementTree as SafeET
-from remanxl.workbook.reader import column_letter
+from remanxl.sheet.reader import column_letter
 from remanxl.workbook.safety import check_workbook
-from remanxl.workbook.summary import CellError, Formula, SummaryModel
+from remanxl.sheet.summary import CellError, Formula, SummaryModel
 
 NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"

@@ -64,7 +64,7 @@ FACTOR_COMPUTED = {"fuel_emission_factors": "kgco2_per_unit_derived"}
 FACTOR_SPARE_ROWS = 8
 
 #: Computed columns remanxl appends to an input table: (key, header).  Their formulas are in
-#: :mod:`remanxl.workbook.formulas`.
+#: :mod:`remanxl.sheet.formulas`.
 COMPUTED = {
     "energy": (("factor_unit", "Factor unit 系数单位"), ("factor", "kgce per unit 折标系数"),
                ("kgce", "kgce 折标煤")),

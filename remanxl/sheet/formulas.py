@@ -10,7 +10,7 @@ file form (``Energy[[#This Row],[Quantity 数量]]``), which Excel shows as
 from __future__ import annotations
 
 from remanxl.method.inputs import TABLES
-from remanxl.workbook.layout import BY_TABLE, COMPUTED, setting_name
+from remanxl.sheet.layout import BY_TABLE, COMPUTED, setting_name
 
 _ESCAPE = str.maketrans({"[": "'[", "]": "']", "#": "'#", "'": "''"})
 

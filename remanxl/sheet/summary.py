@@ -13,8 +13,8 @@ from remanxl.method.errors import excel_precision
 from remanxl.method.evaluate import Evaluation
 from remanxl.method.indicators import GROUPS, INDICATORS
 from remanxl.method.settings import SETTINGS
-from remanxl.workbook.formulas import native_terms
-from remanxl.workbook.layout import SUMMARY_COL, SUMMARY_COLUMNS, SUMMARY_FIRST_ROW, SUMMARY_HEADER_ROW
+from remanxl.sheet.formulas import native_terms
+from remanxl.sheet.layout import SUMMARY_COL, SUMMARY_COLUMNS, SUMMARY_FIRST_ROW, SUMMARY_HEADER_ROW
 
 
 @dataclass(frozen=True)
@@ -126,7 +126,7 @@ def _undefined(r) -> CellError:
 
 
 def _col_letter(index: int) -> str:
-    from remanxl.workbook.reader import column_letter
+    from remanxl.sheet.reader import column_letter
 
     return column_letter(index + 1)
 

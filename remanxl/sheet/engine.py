@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:  # the core loads when first used: a file's reader starts before it (remanxl.workbook.io)
     from remanxl.method.evaluate import Evaluation
-    from remanxl.workbook.reader import Located, Locator
-    from remanxl.workbook.summary import SummaryModel
+    from remanxl.sheet.reader import Located, Locator
+    from remanxl.sheet.summary import SummaryModel
 
 #: A table as read in one bulk call: (sheet name, 0-based row of its first data row - 1 = header row
 #: number, 0-based first column, header texts, data rows).
@@ -68,7 +68,7 @@ class Half:
 def assess_inventory(blocks: dict[str, Block], name: str) -> Half:
     """Read everything but the parts ledger (settings, factor rows, the seven inventory tables) and sum it."""
     from remanxl.method.evaluate import sum_inventory
-    from remanxl.workbook.reader import WorkbookReadError, read_tables
+    from remanxl.sheet.reader import WorkbookReadError, read_tables
 
     try:
         data = read_tables(blocks, "inventory")
@@ -86,7 +86,7 @@ def assess_parts(blocks: dict[str, Block]) -> Half:
     """
     from remanxl.method.parts import sum_parts
     from remanxl.method.settings import settings_of
-    from remanxl.workbook.reader import WorkbookReadError, read_tables
+    from remanxl.sheet.reader import WorkbookReadError, read_tables
 
     try:
         data = read_tables(blocks, "parts")
@@ -100,7 +100,7 @@ def finish(inventory: Half, parts: Half) -> Assessment:
     """Join the halves: the evaluation and its summary, or every problem located in the workbook."""
     from remanxl.method.errors import InputError
     from remanxl.method.evaluate import combine
-    from remanxl.workbook.summary import build_summary
+    from remanxl.sheet.summary import build_summary
 
     if inventory.problems or parts.problems:  # in one reading's order: tables, settings, spelling
         return Assessment(None, [x for a, b in zip(inventory.groups, parts.groups) for x in (*a, *b)])
@@ -118,9 +118,9 @@ def prepare() -> None:
     a caller can do it while a file is being read."""
     from remanxl.method.evaluate import evaluate  # noqa: F401
     from remanxl.method.factors import default_factors
-    from remanxl.workbook.reader import read_tables  # noqa: F401
-    from remanxl.workbook.spelling import spelling_problems  # noqa: F401
-    from remanxl.workbook.summary import build_summary  # noqa: F401
+    from remanxl.sheet.reader import read_tables  # noqa: F401
+    from remanxl.sheet.spelling import spelling_problems  # noqa: F401
+    from remanxl.sheet.summary import build_summary  # noqa: F401
 
     default_factors()
 
@@ -152,7 +152,7 @@ class Outcome:
 
 def recompute(book: Workbook, write: bool = True) -> Outcome:
     """Read → validate → compute → write the summary; on any problem write nothing but the report."""
-    from remanxl.workbook.reader import WorkbookReadError
+    from remanxl.sheet.reader import WorkbookReadError
 
     try:
         result = book.assess()

@@ -13,7 +13,7 @@ from remanxl.method.errors import InputError, Problem
 from remanxl.method.factors import factor_rows
 from remanxl.method.inputs import TABLES, ColumnTable, EvaluationInput, match_headers
 from remanxl.method.settings import SPEC_BY_NAME
-from remanxl.workbook.layout import FACTOR_COMPUTED, FACTOR_TABLES, INPUT_SHEETS, SETTINGS_SHEET, SETTINGS_TABLE
+from remanxl.sheet.layout import FACTOR_COMPUTED, FACTOR_TABLES, INPUT_SHEETS, SETTINGS_SHEET, SETTINGS_TABLE
 
 
 def column_letter(index: int) -> str:
@@ -186,9 +186,9 @@ def _factor_tables(tables: dict, loc: Locator, inp: EvaluationInput) -> None:
 
 
 def _spelling(inp: EvaluationInput, loc: "Locator") -> list[Located]:
-    """Non-canonical spellings the native formulas would misread (see :mod:`remanxl.workbook.spelling`)."""
+    """Non-canonical spellings the native formulas would misread (see :mod:`remanxl.sheet.spelling`)."""
     from remanxl.method.factors import default_factors
-    from remanxl.workbook.spelling import needs_factors, spelling_problems
+    from remanxl.sheet.spelling import needs_factors, spelling_problems
 
     extra = {str(next(iter(r.values()))) for rows in inp.factors.values() for r in rows}  # user-added keys
     out = []
