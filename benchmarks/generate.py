@@ -48,14 +48,8 @@ ENERGY = (("electricity", (("kWh", 2e4), ("MWh", 20.0), ("度", 1.5e4))),
           ("coke", (("t", 2.0), ("kg", 2e3))),
           ("oxygen", (("m3", 300.0),)),
           ("acetylene", (("m3", 40.0),)))
-GHG = (("electricity", (("kWh", 2e4), ("MWh", 20.0))),
-       ("natural_gas", (("m3", 3e3), ("万m3", 0.3))),
-       ("diesel", (("kg", 800.0), ("t", 0.8))),
-       ("gasoline", (("kg", 200.0),)),
-       ("lpg", (("kg", 100.0),)),
-       ("coke", (("t", 2.0),)),
-       ("heat", (("MJ", 3e4), ("GJ", 30.0))),
-       ("co2_shielding_gas", (("kg", 60.0),)),
+# Fuels, electricity and heat give their emissions from the Energy sheet: the GHG sheet holds the rest.
+GHG = (("co2_shielding_gas", (("kg", 60.0),)),
        ("HFC-134a", (("kg", 2.0), ("g", 500.0))),
        ("SF6", (("kg", 0.1),)),
        ("CH4", (("kg", 5.0),)))

@@ -26,8 +26,25 @@ def t1_input(equal_value: bool = False) -> dict:
 
 
 def t2_input() -> dict:
+    """T2 as the vector gives it: every source on the GHG sheet (setting ghg_from_energy = FALSE)."""
     v = vector("T2")
-    return {"settings": dict(v["settings"]), "ghg": [dict(r, provenance="measured") for r in v["sources"]]}
+    return {"settings": {**v["settings"], "ghg_from_energy": False},
+            "ghg": [dict(r, provenance="measured") for r in v["sources"]]}
+
+
+#: The Energy sheet's energy type for each of T2's fuel and electricity sources.
+T2_ENERGY_TYPES = {"electricity": "electricity", "natural_gas": "natural_gas_gasfield", "diesel": "diesel",
+                   "coke": "coke"}
+
+
+def t2_energy_input() -> dict:
+    """T2 typed once: fuels and electricity on the Energy sheet (which gives their emissions), the shielding
+    gas on the GHG sheet."""
+    v = vector("T2")
+    energy = [{"side": r["side"], "energy_type": T2_ENERGY_TYPES[r["source"]], "quantity": r["quantity"],
+               "unit": r["unit"], "provenance": "measured"} for r in v["sources"] if r["source"] in T2_ENERGY_TYPES]
+    ghg = [dict(r, provenance="measured") for r in v["sources"] if r["source"] not in T2_ENERGY_TYPES]
+    return {"settings": dict(v["settings"]), "energy": energy, "ghg": ghg}
 
 
 def t3_input(aggregation: str = "pollution_equivalent") -> dict:

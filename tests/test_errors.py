@@ -85,7 +85,7 @@ BAD_ROWS = [
     ({"ghg": [{"side": "reman", "source": "NF3", "quantity": 1, "unit": "kg"}], "settings": {"gwp_set": "SAR"}},
      ("ghg", 0, "source"), "no GWP"),
     ({"water": [{"side": "sideways", "stream": "fresh_water", "quantity": 1, "unit": "m3"}]},
-     ("water", 0, "side"), "expected one of reman, original"),
+     ("water", 0, "side"), "expected one of reman 再制造; original 原制造"),
     ({"water": [{"side": "reman", "stream": "fresh_water", "quantity": 1, "unit": "kWh"}]},
      ("water", 0, "unit"), "energy unit"),
     ({"parts": [{"name": "Piston", "quantity": 6, "unit_mass_kg": 3, "fate": "replaced"}]},
@@ -143,7 +143,7 @@ def test_implied_co2_per_kgce_far_outside_the_factors_warns():
               for s, q in (("reman", 100), ("original", 400))]
     ghg = [{"side": "reman", "source": "electricity", "quantity": 100, "unit": "kWh"},
            {"side": "original", "source": "electricity", "quantity": 400, "unit": "MWh"}]  # unit slip
-    ev = evaluate({"energy": energy, "ghg": ghg})
+    ev = evaluate({"energy": energy, "ghg": ghg, "settings": {"ghg_from_energy": False}})
     assert any(w.startswith("original side: energy-related GHG") for w in ev.warnings)
     assert not any(w.startswith("remanufacturing side: energy-related") for w in ev.warnings)
 
@@ -186,9 +186,10 @@ def test_unspecified_provenance_is_a_warning_not_a_dodge_of_the_rule():
     assert ev.provenance["by_provenance"] == {"unspecified": 1}
 
 
-def test_infinite_settings_are_refused():
-    with pytest.raises(InputError, match="finite"):
-        evaluate({"settings": {"functional_unit_quantity": "inf"}})
+@pytest.mark.parametrize("value", ["inf", float("inf"), float("nan"), 10 ** 400])
+def test_infinite_settings_are_refused(value):
+    with pytest.raises(InputError, match="functional_unit_quantity: expected a"):
+        evaluate({"settings": {"functional_unit_quantity": value}})
 
 
 def test_coefficients_typed_into_udfs_must_be_positive():
@@ -218,8 +219,7 @@ def test_cells_that_do_not_parse_come_before_what_the_sums_find():
 def test_a_factor_block_row_without_its_key_is_reported_at_its_row():
     """REMAN_EVALUATE reads factor rows as the workbook reader does: a value typed without its key is
     reported at its own row, not dropped (which would shift every later row's number)."""
-    from remanxl.functions.evaluate_grid import evaluate_grids
-    from remanxl.method.errors import InputError
+    from remanxl.functions.evaluate_grid import RangeProblems, evaluate_grids
     from remanxl.method.factors import default_factors
 
     cols = default_factors()["grid_emission_factors"].columns
@@ -227,22 +227,23 @@ def test_a_factor_block_row_without_its_key_is_reported_at_its_row():
     energy = [["Side", "Energy type", "Quantity", "Unit"], ["original", "electricity", 10, "kWh"],
               ["reman", "electricity", 4, "kWh"]]
     factors = [cols, [*{**row, "kgco2_per_kwh": 0.4}.values()], [*{**row, "key": "mine", "kgco2_per_kwh": -1}.values()]]
-    with pytest.raises(InputError) as exc:
+    with pytest.raises(RangeProblems) as exc:
         evaluate_grids([energy, factors])
-    where = [(p.row, p.column) for p in exc.value.problems]
-    assert where[0] == (0, "key") and (1, "kgco2_per_kwh") in where
+    where = [(p.sheet, p.cell) for p in exc.value.located]  # the factor range's rows 2 and 3 (under its header)
+    assert where[0] == ("argument 2 (GridFactors)", "A2") and ("argument 2 (GridFactors)", "D3") in where
 
 
 def test_a_block_whose_headers_fit_two_tables_is_not_guessed():
     """Air and water pollutants share their column keys: a block headed by bare keys is refused rather
     than read as whichever table comes first; the template's headers tell them apart."""
-    from remanxl.method.inputs import TABLES, rows_from_grid
+    from remanxl.method.inputs import TABLES
+    from remanxl.sheet.reader import identify
 
     row = ["reman", None, "cod", 1.0, "kg", None, None]
-    name, _, problems = rows_from_grid([[c.key for c in TABLES["water_pollutants"].columns], row])
-    assert name is None and "fit two alike" in problems[0].message
-    name, rows, problems = rows_from_grid([[c.header for c in TABLES["water_pollutants"].columns], row])
-    assert name == "water_pollutants" and not problems and rows[0]["pollutant"] == "cod"
+    blocks, problems = identify([[[c.key for c in TABLES["water_pollutants"].columns], row]])
+    assert not blocks and "fit two alike" in problems[0].message
+    blocks, problems = identify([[[c.header for c in TABLES["water_pollutants"].columns], row]])
+    assert list(blocks) == ["WaterPollutants"] and not problems and blocks["WaterPollutants"].rows[0][2] == "cod"
 
 
 @pytest.mark.parametrize("word, value", [("是", True), ("t", True), ("✓", True), ("x", True), ("假", False),

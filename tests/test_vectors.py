@@ -5,9 +5,11 @@ import math
 
 import pytest
 
+from remanxl.method.errors import InputError
+
 from remanxl import evaluate, udfs
 from remanxl.cli import main
-from spec_vectors import t1_input, t2_input, t3_input, t4_input, t5_input, vector
+from spec_vectors import t1_input, t2_energy_input, t2_input, t3_input, t4_input, t5_input, vector
 
 TOL = 1e-4  # the specification's tolerance on fractions
 
@@ -98,6 +100,35 @@ def test_t2_core_with_the_vectors_exact_factors():
     assert ev["RGHG"].numerator == approx(v["expected"]["EGR_kgco2e"], 1e-12)
     assert ev["RGHG"].denominator == approx(v["expected"]["EGM_kgco2e"], 1e-12)
     assert ev["RGHG"].value == pytest.approx(v["expected"]["RGHG"], abs=1e-6)
+
+
+@pytest.mark.parametrize("method", ["derived", "tabulated"])
+def test_t2_typed_once_on_the_energy_sheet_gives_the_same_totals(method):
+    """Fuels and electricity typed once, on the Energy sheet, give exactly the emissions that typing them
+    again on the GHG sheet gave (setting ghg_from_energy)."""
+    exp = vector("T2")["expected"]
+    twice, once = t2_input(), t2_energy_input()
+    for inp in (twice, once):
+        inp["settings"]["fuel_factor_method"] = method
+    a, b = evaluate(twice)["RGHG"], evaluate(once)["RGHG"]
+    assert (b.numerator, b.denominator, b.value) == (a.numerator, a.denominator, a.value)
+    if method == "derived":
+        assert b.numerator == approx(exp["EGR_kgco2e"], 1e-5) and b.denominator == approx(exp["EGM_kgco2e"], 1e-5)
+    lines = evaluate(once).breakdowns["lines"]["ghg"]
+    assert {li["table"] for li in lines} == {"energy", "ghg"}
+    assert sorted(li["key"] for li in lines if li["table"] == "ghg") == ["co2_shielding_gas", "co2_shielding_gas"]
+
+
+def test_a_source_the_energy_sheet_gives_is_refused_on_the_ghg_sheet():
+    """Never counted twice: with ghg_from_energy (the default), electricity typed on the GHG sheet is refused
+    at its row, with what to do."""
+    inp = t2_energy_input()
+    inp["ghg"].append({"side": "reman", "source": "电力", "quantity": 10, "unit": "kWh"})
+    with pytest.raises(InputError) as err:
+        evaluate(inp)
+    (p,) = err.value.problems
+    assert (p.table, p.row, p.column) == ("ghg", 2, "source")
+    assert "Energy sheet" in p.message and "ghg_from_energy" in p.message
 
 
 def test_t2_udfs():
@@ -325,6 +356,7 @@ def test_breakdowns_carry_their_own_rates():
                                           ("diesel", "t"), ("natural_gas", "m3"), ("SF6", "g")])
 def test_reman_co2e_reads_a_source_as_the_evaluation_does(source, unit):
     """Every spelling the GHG table accepts, REMAN_CO2E accepts, with the same kgCO2e."""
-    ev = evaluate({"ghg": [{"side": "original", "source": source, "quantity": 3.0, "unit": unit},
+    ev = evaluate({"settings": {"ghg_from_energy": False},
+                   "ghg": [{"side": "original", "source": source, "quantity": 3.0, "unit": unit},
                            {"side": "reman", "source": source, "quantity": 1.0, "unit": unit}]})
     assert udfs.REMAN_CO2E(3.0, source, unit) == pytest.approx(ev["RGHG"].denominator, rel=1e-12)

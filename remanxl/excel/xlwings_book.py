@@ -9,6 +9,7 @@ Validation sheet remanxl owns, and the first bad cell is selected.
 from __future__ import annotations
 
 from remanxl.sheet.engine import BlockWorkbook
+from remanxl.sheet.grid import Block
 from remanxl.sheet.layout import READ_TABLES, SUMMARY_COL, SUMMARY_FIRST_ROW, SUMMARY_SHEET, VALIDATION_SHEET
 from remanxl.sheet.reader import Located
 from remanxl.sheet.summary import SummaryModel
@@ -53,8 +54,7 @@ class XlwingsWorkbook(BlockWorkbook):
                 values = rng.options(ndim=2).value  # one bulk read: header row + data
                 headers = ["" if h is None else h for h in values[0]]
                 rows = [["" if v is None else v for v in r] for r in values[1:]]
-                # the block's second field is the header's 1-based row number (= 0-based first data row)
-                blocks[canonical] = (sheet.name, rng.row, rng.column - 1, headers, rows)
+                blocks[canonical] = Block(sheet.name, rng.row, rng.column - 1, headers, rows)
         return blocks
 
     def _sheet(self, name: str, create: bool):

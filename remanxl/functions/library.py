@@ -22,7 +22,7 @@ from operator import mul, truediv
 from remanxl.method import indicators as ind
 from remanxl.method.errors import InputError, RemanxlError, UndefinedRateError, excel_precision
 from remanxl.method.factors import UnknownKeyError, default_factors
-from remanxl.method.settings import TRUE_WORDS
+from remanxl.method.values import TRUE_WORDS, parse_number
 from remanxl.method.units import UnitError
 from remanxl.functions.registry import REGISTRY, Arg, register
 
@@ -72,8 +72,16 @@ def _one_number(v, name: str):
         raise _bad(name, f"expected a number, got {v}")
     if isinstance(v, int) and v in _EXCEL_ERRORS:
         raise _CellError(_EXCEL_ERRORS[v], f"{name}: the referenced cell holds an error")
-    if isinstance(v, str):
-        raise _bad(name, f"expected a number, got text {v[:30]!r}")
+    if isinstance(v, str):  # the one number rule of every entry point ("1,500", full-width digits)
+        if not v.strip():
+            return None
+        try:
+            number = parse_number(v)
+        except ValueError as exc:
+            raise _bad(name, str(exc)) from None
+        if number < 0:
+            raise _bad(name, f"expected a number ≥ 0, got {number:g}")
+        return number
     raise _bad(name, f"expected a number, got {type(v).__name__}")
 
 
@@ -454,6 +462,13 @@ def REMAN_VERSION():
           "=REMAN_EVALUATE(Energy[#All], Water[#All], Parts[#All], Settings[#All])", returns="array")
 @_cell
 def REMAN_EVALUATE(*tables):
-    from remanxl.functions.evaluate_grid import evaluate_grids, indicator_table
+    from remanxl.functions.evaluate_grid import RangeProblems, evaluate_grids, indicator_table
+    from remanxl.i18n import resolve_lang
 
-    return indicator_table(evaluate_grids(tables))
+    try:
+        ev = evaluate_grids(tables)
+    except RangeProblems as exc:
+        lang = resolve_lang()
+        more = f" (+{len(exc.located) - 1})" if len(exc.located) > 1 else ""
+        raise _CellError("#VALUE!", exc.located[0].render(lang) + more) from None
+    return indicator_table(ev, ev.settings.language)

@@ -15,8 +15,11 @@ from remanxl.method import indicators as ind
 from remanxl.method.errors import InputError, Problem, UndefinedRateError, excel_precision
 from remanxl.method.factors import FactorSet, UnknownKeyError, default_factors
 from remanxl.method.inputs import INVENTORY_TABLES, SIDES, EvaluationInput, parse_tables
-from remanxl.method.inventory import (Context, Line, Total, energy_kgce, energy_on_basis, ghg_kgco2e, plain_sum,
-                                      pollutants, provenance)
+from remanxl.i18n import Msg
+from remanxl.method.inventory import (Context, Line, Total, energy_kgce, energy_on_basis, energy_sources,
+                                      fresh_water_energy, ghg_from_energy, ghg_kgco2e, plain_sum, pollutants,
+                                      provenance)
+from remanxl.method.vocabulary import choice_words
 from remanxl.method.parts import PartsSums, mass_balance_gap, ratio_terms, sum_parts
 from remanxl.method.settings import Settings, settings_of
 
@@ -237,7 +240,7 @@ def evaluate(inp: EvaluationInput | dict, factors: FactorSet | None = None, now:
     if isinstance(inp, dict):
         inp = EvaluationInput.from_dict(inp)
     inventory = sum_inventory(inp, factors)
-    return combine(inventory, sum_parts(inp.tables.get("parts", []), inventory.settings), now)
+    return combine(inventory, sum_parts(inp.tables.get("parts", []), inventory.settings, inventory.words), now)
 
 
 @dataclass
@@ -255,6 +258,7 @@ class InventorySums:
     other_basis: str
     provenance: dict
     source: str
+    words: object = None  # the vocabulary of choices with the input's own aliases (ChoiceWords)
 
 
 def sum_inventory(inp: EvaluationInput, factors: FactorSet | None = None) -> InventorySums:
@@ -262,8 +266,9 @@ def sum_inventory(inp: EvaluationInput, factors: FactorSet | None = None) -> Inv
 
     Faults are collected in ``problems``, not raised: :func:`combine` raises them with the ledger's.
     """
-    settings, problems = settings_of(inp.settings)
-    factors = factors or default_factors()
+    words = choice_words().with_aliases(inp.aliases) if inp.aliases else choice_words()
+    settings, problems = settings_of(inp.settings, words)
+    factors = (factors or default_factors()).with_aliases(inp.aliases)
     for table, rows in (inp.factors or {}).items():
         try:
             factors = factors.with_rows(table, rows, origin="user-edited")
@@ -271,7 +276,7 @@ def sum_inventory(inp: EvaluationInput, factors: FactorSet | None = None) -> Inv
             problems += exc.problems
         except (UnknownKeyError, KeyError, TypeError) as exc:
             problems.append(Problem("factors", None, table, f"cannot apply factor rows: {exc}"))
-    tables, structural = parse_tables(inp, INVENTORY_TABLES)
+    tables, structural = parse_tables(inp, INVENTORY_TABLES, words)
     problems += structural
     ctx = Context(factors, settings)
 
@@ -281,27 +286,39 @@ def sum_inventory(inp: EvaluationInput, factors: FactorSet | None = None) -> Inv
 
     ce = energy_kgce(clean["energy"], ctx)
     other_basis = "equal" if settings.electricity_basis == "equivalent" else "equivalent"
+    water_rows = clean["water"]
+    water = ctx.density("water")
+    cw = plain_sum([r for r in water_rows if r["stream"] == "fresh_water"], ctx, Msg("what.fresh_water"), "m3",
+                   density=water)
+    ew_volume = plain_sum([r for r in water_rows if r["stream"] == "wastewater"], ctx, Msg("what.wastewater"), "m3",
+                          density=water)
+    if settings.fresh_water_in_energy:
+        ce.lines.extend(fresh_water_energy(cw, ctx))
+    elif cw.lines and any(li.key == "fresh_water" for li in ce.lines):
+        ctx.warnings.append(Msg("energy.fresh_water_twice"))
+    if settings.ghg_from_energy:
+        eg = ghg_from_energy(ce, ctx)
+        eg.lines.extend(ghg_kgco2e(clean["ghg"], ctx, energy_sources(ctx)).lines)
+    else:
+        eg = ghg_kgco2e(clean["ghg"], ctx)
+    eg.name = "EG"
+    air = pollutants(clean["air"], ctx, "air")
+    wat = pollutants(clean["water_pollutants"], ctx, "water")
     ce_other = None
     if other_basis == "equivalent" or settings.electricity_equal_value_kgce_per_kwh is not None:
         ce_other = energy_on_basis(ce, ctx, other_basis)  # the same rows, electricity priced the other way
-    eg = ghg_kgco2e(clean["ghg"], ctx)
-    air = pollutants(clean["air"], ctx, "air")
-    wat = pollutants(clean["water_pollutants"], ctx, "water")
-    water_rows = clean["water"]
-    cw = plain_sum([r for r in water_rows if r["stream"] == "fresh_water"], ctx, "fresh water", "m3")
-    ew_volume = plain_sum([r for r in water_rows if r["stream"] == "wastewater"], ctx, "wastewater", "m3")
-    es = plain_sum(clean["solid_waste"], ctx, "solid waste", "kg", "category")
+    es = plain_sum(clean["solid_waste"], ctx, Msg("what.solid_waste"), "kg", "category")
     material_rows = [r for r in clean["materials"] if r["category"] != "core"]
     cores = [r for r in clean["materials"] if r["category"] == "core"]
     if cores:
         ctx.warnings.append(f"materials: {len(cores)} row(s) of category core left out: used cores are not a "
                             "consumption")
-    cm = plain_sum(material_rows, ctx, "materials", "kg", "category")
+    cm = plain_sum(material_rows, ctx, Msg("what.materials"), "kg", "category")
     prov = provenance({n: clean[n] for n in INVENTORY_TABLES})
     totals = {"energy": ce, "energy_other": ce_other, "ghg": eg, "fresh_water": cw, "wastewater": ew_volume,
               "solid_waste": es, "materials": cm}
     return InventorySums(settings, factors, ctx, problems, ctx.problems, totals, air, wat, other_basis, prov,
-                         inp.source)
+                         inp.source, words)
 
 
 def combine(inventory: InventorySums, parts: PartsSums, now: str | None = None) -> Evaluation:

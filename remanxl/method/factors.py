@@ -20,8 +20,11 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
+from remanxl.i18n import Msg
 from remanxl.method.errors import InputError, Problem, RemanxlError
 from remanxl.method.units import UnitTable
+from remanxl.method.values import fold, parse_number
+from remanxl.method.vocabulary import aliases_of
 
 
 class UnknownKeyError(RemanxlError, KeyError):
@@ -32,21 +35,36 @@ class UnknownKeyError(RemanxlError, KeyError):
 
 
 def _number(text):
-    if text is None:
-        return None
-    if isinstance(text, (int, float)) and not isinstance(text, bool):
-        return float(text)
-    text = str(text).strip()
-    if not text:
+    """A cell of a numeric column: its number by the one number rule, None when blank, else the text
+    (which :func:`check_rows` reports)."""
+    if text is None or (isinstance(text, str) and not text.strip()):
         return None
     try:
-        return float(text)
+        return parse_number(text)
     except ValueError:
-        return text
+        return str(text).strip()
+
+
+def _cell(column: str, value):
+    """A factor-table cell: a number in a numeric column (see :data:`NUMERIC`), else text; None when blank."""
+    if column in NUMERIC:
+        return _number(value)
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
 
 
 def _fold(key) -> str:
-    return str(key).strip().casefold().replace(" ", "_")
+    """How a key or name is compared: :func:`~remanxl.method.values.fold`, spaces as underscores."""
+    return fold(key).replace(" ", "_")
+
+
+#: The vocabulary field whose words name each factor table's rows (see :mod:`remanxl.method.vocabulary`).
+TABLE_FIELDS = {"energy_conversion": "energy_type", "fuel_emission_factors": "ghg_source", "gwp": "ghg_source",
+                "pollution_equivalents": "pollutant", "lumped_pollutants": "pollutant",
+                "grid_emission_factors": "grid_factor", "units": "unit"}
 
 
 @dataclass
@@ -62,32 +80,51 @@ class FactorTable:
     title_en: str = ""
     title_zh: str = ""
     description: str = ""
-    _index: dict[str, str] = field(default_factory=dict, repr=False)
+    aliases: dict[str, str] = field(default_factory=dict, repr=False)  # folded word -> key (vocabulary)
+    _index: dict[str, list[str]] = field(default_factory=dict, repr=False)
 
     def __post_init__(self):
         self.reindex()
 
     def reindex(self) -> None:
-        """Index rows by key, and by Chinese and English name where the table has them."""
-        self._index = {}
-        for key, row in self.rows.items():
-            for alias in (row.get("name_en"), row.get("name_zh")):
-                if isinstance(alias, str) and alias.strip():
-                    self._index.setdefault(_fold(alias), key)
-        for key in self.rows:  # keys win over names
-            self._index[_fold(key)] = key
+        """Index rows by key, by Chinese and English name where the table has them, and by alias.
 
-    def resolve(self, key, what: str | None = None) -> str:
-        """The canonical key for ``key`` (case-insensitive; Chinese or English names accepted)."""
+        A word may name rows of several media (氟化物 is an air and a water pollutant): each word
+        keeps its rows in table order, and :meth:`resolve` can be told which rows to consider.
+        """
+        index: dict[str, list[str]] = {}
+        for key in self.rows:  # keys first: a key always means its own row
+            index.setdefault(_fold(key), []).append(key)
+        for key, row in self.rows.items():
+            for name in (row.get("name_en"), row.get("name_zh")):
+                if isinstance(name, str) and name.strip():
+                    keys = index.setdefault(_fold(name), [])
+                    if key not in keys:
+                        keys.append(key)
+        for word, key in self.aliases.items():
+            if key in self.rows:
+                keys = index.setdefault(_fold(word), [])
+                if key not in keys:
+                    keys.append(key)
+        self._index = index
+
+    def resolve(self, key, what: str | None = None, where: dict | None = None) -> str:
+        """The canonical key for ``key`` (case, width and spaces do not matter; Chinese or English
+        names and the vocabulary's aliases are accepted); with ``where``, only rows whose columns
+        hold those values (``{"medium": "water"}``)."""
         found = self._index.get(_fold(key)) if key is not None else None
-        if found is None:
-            what = what or f"key of table {self.name}"
-            near = difflib.get_close_matches(_fold(key), list(self._index), n=3, cutoff=0.6)
-            hint = f"; did you mean {', '.join(repr(self._index[n]) for n in near)}?" if near else ""
-            raise UnknownKeyError(
-                f"unknown {what} {key!r}{hint} (the keys are listed in the factor table {self.name})"
-            )
-        return found
+        if found and where:
+            found = [k for k in found if all(self.rows[k].get(c) == v for c, v in where.items())]
+        if not found:
+            words = [w for w, ks in self._index.items()
+                     if not where or any(all(self.rows[k].get(c) == v for c, v in where.items()) for k in ks)]
+            near = difflib.get_close_matches(_fold(key), words, n=3, cutoff=0.6)
+            what = what or Msg("factors.key_of", table=self.name)
+            if near:
+                raise UnknownKeyError(Msg("factors.unknown_key_hint", what=what, text=str(key)[:40], table=self.name,
+                                          hint=", ".join(repr(self._index[n][0]) for n in near)))
+            raise UnknownKeyError(Msg("factors.unknown_key", what=what, text=str(key)[:40], table=self.name))
+        return found[0]
 
     def __contains__(self, key) -> bool:
         return key is not None and _fold(key) in self._index
@@ -114,12 +151,8 @@ def _parse_csv(text: str, name: str, key: str, value_column: str | None, **meta)
     columns = list(reader.fieldnames or [])
     rows = {}
     for r in reader:
-        row = {c: (_number(v) if c != key else str(v).strip()) for c, v in r.items()}
-        # Descriptive columns stay text even when they look like numbers.
-        for c in ("source", "note", "name_zh", "name_en", "region", "scope", "unit", "kind", "medium",
-                  "dimension", "base", "ncv_unit", "energy_unit", "per_unit"):
-            if c in row and row[c] is not None and not isinstance(row[c], str):
-                row[c] = r[c].strip()
+        row = {c: _cell(c, v) for c, v in r.items()}
+        row[key] = str(r[key]).strip()
         rows[row[key]] = row
     return FactorTable(name, key, value_column or None, columns, rows, **meta)
 
@@ -135,10 +168,22 @@ class FactorSet:
     ``factors_used`` always describes exactly what it computed with.
     """
 
-    def __init__(self, tables: dict[str, FactorTable], origin: str = "remanxl defaults"):
-        self.tables = tables
+    def __init__(self, tables: dict[str, FactorTable], origin: str = "remanxl defaults", aliases=()):
+        import copy
+
+        self.aliases = list(aliases)  # a user's own words, on top of the shipped data/aliases.csv
+        self.tables = {}
+        for name, table in tables.items():
+            field_ = TABLE_FIELDS.get(name)
+            if field_ is not None:
+                words = {w: k for w, k in aliases_of(field_, self.aliases).items()}
+                if words != table.aliases:
+                    table = copy.copy(table)
+                    table.aliases = words
+                    table.reindex()
+            self.tables[name] = table
         self.origin = origin
-        self.units = UnitTable(tables["units"].rows.values())
+        self.units = UnitTable(self.tables["units"].rows.values(), self.tables["units"].aliases)
 
     def __getitem__(self, name: str) -> FactorTable:
         try:
@@ -170,20 +215,23 @@ class FactorSet:
             key = str(r[t.key]).strip()
             existing = t.resolve(key) if key in t else key
             merged = dict(t.rows.get(existing, {c: None for c in t.columns}))
-            merged.update({c: (_number(v) if c != t.key else key) for c, v in r.items() if c in t.columns})
-            merged.pop("_row", None)
-            for c in ("source", "note", "name_zh", "name_en", "unit", "region", "scope", "kind", "medium"):
-                if c in r and r[c] is not None:
-                    merged[c] = str(r[c]).strip()
+            merged.update({c: _cell(c, v) for c, v in r.items() if c in t.columns and c != t.key})
+            merged[t.key] = existing
             t.rows[existing] = merged
         t.reindex()
         tables[table] = t
-        return FactorSet(tables, origin or self.origin)
+        return FactorSet(tables, origin or self.origin, self.aliases)
+
+    def with_aliases(self, rows) -> FactorSet:
+        """A copy that also knows a user's words (rows of ``field``, ``alias``, ``key``); a built-in
+        word keeps its meaning."""
+        rows = [dict(r) for r in rows or ()]
+        return self if not rows else FactorSet(self.tables, self.origin, self.aliases + rows)
 
 
 #: Columns that must hold a positive number in every row that gives them (a coefficient of 0 would
 #: divide by zero or silently drop a source).
-POSITIVE = {"kgce_per_unit", "kgco2_per_unit", "kgco2_per_kwh", "kg_per_equivalent", "to_base", "amount",
+POSITIVE = {"kgce_per_unit", "kgco2_per_unit", "kgco2_per_kwh", "kg_per_equivalent", "to_base", "amount", "kg_per_m3",
             "ncv", "carbon_content_tc_per_tj", "oxidation_rate"}
 #: Columns that may be left blank (a gas without a GWP in an old set, a fuel without NCV parameters).
 OPTIONAL = {"ncv", "carbon_content_tc_per_tj", "oxidation_rate", "ncv_unit", "SAR", "AR4", "AR5", "AR6",

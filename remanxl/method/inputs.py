@@ -19,53 +19,17 @@ from __future__ import annotations
 
 import json
 import math
-import re
 from collections.abc import Sequence
-from operator import itemgetter
 from dataclasses import dataclass, field
 from importlib import resources
 
+from remanxl.i18n import Msg
 from remanxl.method.errors import InputError, Problem
-from remanxl.method.settings import parse_bool
+from remanxl.method.values import is_blank, parse_bool, parse_number
+from remanxl.method.vocabulary import ChoiceWords, choice_words
 
 SIDES = ("reman", "original")
 PROVENANCE = ("measured", "oem_data", "estimated", "literature")
-
-#: What users type for a choice, mapped to its canonical value.  Chinese and
-#: common English spellings are accepted so the workbook reads naturally.
-ALIASES = {
-    "side": {"reman": "reman", "remanufacturing": "reman", "remanufactured": "reman", "r": "reman",
-             "再制造": "reman", "original": "original", "new": "original", "m": "original",
-             "original manufacturing": "original", "manufacturing": "original", "原制造": "original",
-             "新品": "original", "原型新品": "original"},
-    "provenance": {"measured": "measured", "实测": "measured", "oem_data": "oem_data", "oem": "oem_data",
-                   "原厂数据": "oem_data", "estimated": "estimated", "estimate": "estimated", "估算": "estimated",
-                   "literature": "literature", "文献": "literature"},
-    "flow": {"consumed": "consumed", "消耗": "consumed", "purchased": "consumed", "emitted": "consumed",
-             "排放": "consumed", "exported": "exported", "export": "exported", "外供": "exported",
-             "输出": "exported"},
-    "stream": {"fresh_water": "fresh_water", "fresh water": "fresh_water", "新水": "fresh_water",
-               "取水": "fresh_water", "wastewater": "wastewater", "waste water": "wastewater",
-               "废水": "wastewater"},
-    "waste_category": {"general": "general", "一般": "general", "一般固废": "general",
-                       "hazardous": "hazardous", "危险": "hazardous", "危废": "hazardous",
-                       "危险废物": "hazardous"},
-    "fate": {"reused": "reused", "reuse": "reused", "直接利用": "reused", "直接再利用": "reused",
-             "remanufactured": "remanufactured", "再制造": "remanufactured", "修复": "remanufactured",
-             "replaced": "replaced", "replace": "replaced", "更换": "replaced"},
-    "treatment": {"recycled": "recycled", "回收": "recycled", "回收利用": "recycled",
-                  "harmless_disposal": "harmless_disposal", "无害化处置": "harmless_disposal",
-                  "无害化": "harmless_disposal", "other": "other", "其他": "other"},
-    "material_category": {k: k for k in (
-        "raw_material", "auxiliary_material", "repair_material", "replacement_part", "blank", "casting",
-        "bar_stock", "purchased_part", "other", "core")} | {
-        "原材料": "raw_material", "辅助材料": "auxiliary_material", "辅料": "auxiliary_material",
-        "修复材料": "repair_material", "更换件": "replacement_part", "毛坯": "blank", "铸件": "casting",
-        "棒料": "bar_stock", "外购件": "purchased_part", "其他": "other", "旧件": "core", "废旧件": "core"},
-}
-
-CHOICES = {name: tuple(dict.fromkeys(mapping.values())) for name, mapping in ALIASES.items()}
-
 
 @dataclass(frozen=True)
 class Column:
@@ -74,10 +38,10 @@ class Column:
     label_zh: str
     kind: str  # choice | number | text | key | unit | bool
     required: bool = False
-    choices: str | None = None  # a key of ALIASES for kind == "choice"
+    choices: str | None = None  # a field of the vocabulary's closed lists (data/choices.csv), for kind == "choice"
     source: str | None = None  # where the allowed keys come from, for kind == "key"
     help: str = ""
-    width: int = 14
+    help_zh: str = ""
 
     @property
     def header(self) -> str:
@@ -92,6 +56,7 @@ class TableSchema:
     label_zh: str
     columns: tuple[Column, ...]
     help: str
+    help_zh: str = ""
 
     def column(self, key: str) -> Column:
         return next(c for c in self.columns if c.key == key)
@@ -103,103 +68,129 @@ class TableSchema:
 
 def _side():
     return Column("side", "Side", "侧别", "choice", True, "side",
-                  help="reman = remanufacturing (再制造); original = original manufacturing of a new product (原制造)",
-                  width=11)
+                  help="reman = remanufacturing; original = original manufacturing of a new product",
+                  help_zh="reman 再制造;original 原制造(新品制造)")
 
 
-def _qty(help_text):
-    return Column("quantity", "Quantity", "数量", "number", True, help=help_text, width=12)
+def _qty(help_text, help_zh):
+    return Column("quantity", "Quantity", "数量", "number", True, help=help_text, help_zh=help_zh)
 
 
-def _unit(help_text):
-    return Column("unit", "Unit", "单位", "unit", True, help=help_text, width=9)
+def _unit(help_text, help_zh):
+    return Column("unit", "Unit", "单位", "unit", True, help=help_text, help_zh=help_zh)
 
 
 _PROV = Column("provenance", "Provenance", "数据来源", "choice", False, "provenance",
                help="measured, oem_data, estimated or literature; expected on every original-side row (an "
-                    "independent remanufacturer's estimated rows need the estimation note)", width=12)
-_NOTE = Column("note", "Note", "备注", "text", help="free text", width=30)
-_PROCESS = Column("process", "Process", "工序", "text", help="e.g. cleaning, machining, painting", width=16)
+                    "independent remanufacturer's estimated rows need the estimation note)",
+               help_zh="实测、原厂数据、估算或文献;原制造侧每行均应填写(独立再制造企业的估算数据须有估算说明)")
+_NOTE = Column("note", "Note", "备注", "text", help="free text", help_zh="自由填写")
+_PROCESS = Column("process", "Process", "工序", "text", help="e.g. cleaning, machining, painting",
+                  help_zh="如清洗、机加工、涂装")
 
 TABLES: dict[str, TableSchema] = {t.name: t for t in (
     TableSchema("energy", "Energy", "能源", (
         _side(), _PROCESS,
         Column("energy_type", "Energy type", "能源种类", "key", True, source="energy_conversion",
-               help="a key of the energy_conversion factor table", width=20),
-        _qty("quantity consumed (or exported)"), _unit("a unit of the energy type's dimension"),
+               help="a row of the energy_conversion factor table, by key or name (electricity, 电力, diesel …)",
+               help_zh="能源折标准煤系数表中的一行,可填键或名称(electricity、电力、柴油等)"),
+        _qty("quantity consumed (or exported)", "消耗量(或外供量)"),
+        _unit("a unit of the energy type's dimension (kWh, t, m3 …)", "与能源种类量纲一致的单位(kWh、t、m3 等)"),
         Column("flow", "Flow", "流向", "choice", False, "flow",
-               help="consumed (default) or exported; exported energy is subtracted", width=10),
+               help="consumed (default) or exported; exported energy is subtracted",
+               help_zh="消耗(缺省)或外供;外供能源从合计中扣除"),
         _PROV, _NOTE),
-        "Energy and energy-carrying media consumed, per process and energy type (GB/T 2589-2020)."),
+        "Energy and energy-carrying media consumed, per process and energy type (GB/T 2589-2020). Fuel, "
+        "electricity and heat rows also give the greenhouse-gas emissions (setting ghg_from_energy).",
+        "按工序和能源种类填写消耗的能源和耗能工质(GB/T 2589-2020)。燃料、电力和热力同时用于计算温室气体排放"
+        "(设置 ghg_from_energy)。"),
     TableSchema("materials", "Materials", "物料", (
         _side(),
-        Column("material", "Material", "物料名称", "text", help="name of the material or part", width=22),
+        Column("material", "Material", "物料名称", "text", help="name of the material or part",
+               help_zh="物料或零件名称"),
         Column("category", "Category", "类别", "choice", False, "material_category",
                help="raw_material, auxiliary_material, repair_material, replacement_part, blank, casting, "
-                    "bar_stock, purchased_part, other; core = used cores (not counted)", width=16),
-        _qty("mass consumed"), _unit("a mass unit"), _PROV, _NOTE),
-        "Materials consumed. Used cores are not a consumption."),
+                    "bar_stock, purchased_part, other; core = used cores (not counted)",
+               help_zh="原材料、辅助材料、修复材料、更换件、毛坯、铸件、棒料、外购件、其他;旧件不计入消耗"),
+        _qty("mass consumed", "消耗质量"), _unit("a mass unit (kg, t …)", "质量单位(kg、t 等)"), _PROV, _NOTE),
+        "Materials consumed. Used cores are not a consumption.", "消耗的物料。旧件(废旧产品)不计为消耗。"),
     TableSchema("water", "Water", "水", (
         _side(), _PROCESS,
         Column("stream", "Stream", "类型", "choice", True, "stream",
-               help="fresh_water (withdrawn) or wastewater (discharged)", width=13),
-        _qty("volume"), _unit("a volume unit"), _PROV, _NOTE),
-        "Fresh water withdrawn and wastewater discharged."),
+               help="fresh_water (withdrawn) or wastewater (discharged)", help_zh="新水(取用)或废水(排放)"),
+        _qty("volume (or mass: 1 t of water = 1 m3)", "水量(也可按质量:1 吨水 = 1 m3)"),
+        _unit("a volume unit (m3, L …) or t / 吨", "体积单位(m3、L 等)或 t / 吨"), _PROV, _NOTE),
+        "Fresh water withdrawn and wastewater discharged.", "新水取用量和废水排放量。"),
     TableSchema("ghg", "GHG sources", "温室气体排放源", (
         _side(), _PROCESS,
         Column("source", "Source", "排放源", "key", True,
                source="electricity | fuel_emission_factors | gwp",
-               help="electricity, a key of fuel_emission_factors, or a gas of the gwp table", width=18),
-        _qty("quantity consumed, emitted or exported"), _unit("a unit of the source's dimension"),
+               help="a process gas of the gwp table (SF6, HFC-134a …), CO2 shielding gas, or — with setting "
+                    "ghg_from_energy = FALSE — electricity and fuels",
+               help_zh="全球变暖潜势表中的工艺气体(SF6、HFC-134a 等)、二氧化碳保护气;设置 ghg_from_energy 为 "
+                       "FALSE 时也可填电力和燃料"),
+        _qty("quantity consumed, emitted or exported", "消耗量、排放量或外供量"),
+        _unit("a unit of the source's dimension", "与排放源量纲一致的单位"),
         Column("flow", "Flow", "流向", "choice", False, "flow",
                help="consumed/emitted (default) or exported; exported electricity and heat are subtracted",
-               width=10),
+               help_zh="消耗/排放(缺省)或外供;外供电力和热力从合计中扣除"),
         _PROV, _NOTE),
-        "Greenhouse-gas sources (GB/T 32150-2015): fuels, purchased electricity and heat, process gases."),
+        "Greenhouse-gas sources the Energy sheet cannot give (GB/T 32150-2015): process gases, refrigerant and "
+        "SF6 leaks, CO2 shielding gas. Fuels, purchased electricity and heat come from the Energy sheet.",
+        "能源表无法给出的温室气体排放源(GB/T 32150-2015):工艺气体、制冷剂和 SF6 泄漏、二氧化碳保护气。燃料、"
+        "外购电力和热力由能源表计算。"),
     TableSchema("air", "Air pollutants", "大气污染物", (
         _side(), _PROCESS,
         Column("pollutant", "Air pollutant", "大气污染物", "key", True,
                source="pollution_equivalents (air) | lumped_pollutants",
-               help="an air pollutant key of the pollution_equivalents table, or vocs", width=18),
-        _qty("mass emitted"), _unit("a mass unit"), _PROV, _NOTE),
-        "Air pollutants emitted, by species."),
+               help="an air pollutant of the pollution_equivalents table (key or name), or vocs",
+               help_zh="污染当量值表中的大气污染物(键或名称),或挥发性有机物 vocs"),
+        _qty("mass emitted", "排放质量"), _unit("a mass unit (kg, t …)", "质量单位(kg、t 等)"), _PROV, _NOTE),
+        "Air pollutants emitted, by species.", "按物种填写排放的大气污染物。"),
     TableSchema("water_pollutants", "Water pollutants", "水污染物", (
         _side(), _PROCESS,
         Column("pollutant", "Water pollutant", "水污染物", "key", True, source="pollution_equivalents (water)",
-               help="a water pollutant key of the pollution_equivalents table", width=18),
-        _qty("mass discharged"), _unit("a mass unit"), _PROV, _NOTE),
-        "Water pollutants discharged, by species."),
+               help="a water pollutant of the pollution_equivalents table (key or name)",
+               help_zh="污染当量值表中的水污染物(键或名称)"),
+        _qty("mass discharged", "排放质量"), _unit("a mass unit (kg, t …)", "质量单位(kg、t 等)"), _PROV, _NOTE),
+        "Water pollutants discharged, by species.", "按物种填写排放的水污染物。"),
     TableSchema("solid_waste", "Solid waste", "固体废物", (
         _side(),
         Column("stream", "Waste stream", "废物名称", "text", help="e.g. grinding sludge, waste paint residue",
-               width=22),
+               help_zh="如磨削污泥、废漆渣"),
         Column("category", "Category", "类别", "choice", True, "waste_category", help="general or hazardous",
-               width=11),
-        _qty("mass generated"), _unit("a mass unit"), _PROV, _NOTE),
-        "Solid waste generated, general and hazardous."),
+               help_zh="一般固废或危险废物"),
+        _qty("mass generated", "产生质量"), _unit("a mass unit (kg, t …)", "质量单位(kg、t 等)"), _PROV, _NOTE),
+        "Solid waste generated, general and hazardous.", "产生的一般固体废物和危险废物。"),
     TableSchema("parts", "Parts ledger", "零件清单", (
-        Column("part_id", "Part id", "零件编号", "text", width=11),
-        Column("name", "Part name", "零件名称", "text", True, width=22),
+        Column("part_id", "Part id", "零件编号", "text", help="your part number", help_zh="零件编号"),
+        Column("name", "Part name", "零件名称", "text", True, help="name of the part", help_zh="零件名称"),
         Column("quantity", "Qty per product", "单台数量", "number", True,
-               help="how many of this part one product holds", width=10),
-        Column("unit_mass_kg", "Unit mass (kg)", "单件质量 (kg)", "number", True, width=11),
+               help="how many of this part one product holds", help_zh="每台产品中该零件的数量"),
+        Column("unit_mass_kg", "Unit mass (kg)", "单件质量 (kg)", "number", True,
+               help="mass of one part in kg", help_zh="单个零件质量(kg)"),
         Column("fate", "Fate", "处置方式", "choice", True, "fate",
                help="reused, remanufactured or replaced (the used part is discarded and a new one fitted)",
-               width=15),
+               help_zh="直接利用、再制造或更换(旧件废弃,装新件)"),
         Column("intact_count", "Removed intact", "无损拆解数", "number",
-               help="how many of the quantity came out without damage caused by dismantling", width=10),
+               help="how many of the quantity came out without damage caused by dismantling",
+               help_zh="拆解中未受损的数量"),
         Column("washable_count", "Washable", "可清洗数", "number",
-               help="how many can be cleaned to the reuse cleanliness requirement", width=10),
+               help="how many can be cleaned to the reuse cleanliness requirement",
+               help_zh="可清洗至再利用清洁度要求的数量"),
         Column("cleaned_count", "Sent to cleaning", "送清洗数", "number",
-               help="how many were sent to cleaning (RWP denominator option)", width=10),
+               help="how many were sent to cleaning (RWP denominator option)", help_zh="送清洗的数量(可清洗件率分母选项)"),
         Column("consumable", "Consumable", "一次性易耗件", "bool",
-               help="TRUE for one-time consumables (gaskets, seals, lock washers)", width=10),
+               help="TRUE for one-time consumables (gaskets, seals, lock washers)",
+               help_zh="一次性易耗件(垫片、密封件、锁紧垫圈)填 TRUE"),
         Column("old_part_treatment", "Old part treatment", "旧件去向", "choice", False, "treatment",
-               help="for a replaced part: recycled, harmless_disposal or other", width=17),
+               help="for a replaced part: recycled, harmless_disposal or other",
+               help_zh="更换件的旧件去向:回收利用、无害化处置或其他"),
         Column("new_unit_mass_kg", "New part mass (kg)", "新件质量 (kg)", "number",
-               help="unit mass of the new part where it differs from the old one", width=11),
+               help="unit mass of the new part where it differs from the old one", help_zh="新件单件质量(与旧件不同时填写)"),
         _NOTE),
-        "One row per part type of the disassembled core / remanufactured product; quantities per product."),
+        "One row per part type of the disassembled core / remanufactured product; quantities per product.",
+        "每种零件一行(拆解的旧件 / 再制造产品);数量按每台产品计。"),
 )}
 
 INVENTORY_TABLES = tuple(n for n in TABLES if n != "parts")
@@ -218,13 +209,14 @@ class Row:
 
 
 class ColumnTable(Sequence):
-    """An input table held column by column, as a workbook reader gets it; reads as a list of row dicts.
+    """An input table held column by column, as a spreadsheet reader gets it; reads as a list of row dicts.
 
     ``columns`` maps column keys to equally long lists of raw cells and ``rows`` holds each
     row's ``_row`` (its 0-based position below the header row); a cell equal to ``empty`` (a
-    reader's blank, such as calamine's ``""``) is blank.  Iterating or indexing gives the same
-    dicts :func:`records` makes (blank cells as ``None``); :func:`parse_tables` reads the
-    columns directly, which spares a dict per row on a plant-scale ledger.
+    reader's blank, such as calamine's ``""``) is blank.  Iterating or indexing gives one dict
+    per row (blank cells as ``None``); :func:`parse_tables` reads the columns directly, which
+    spares a dict per row on a plant-scale ledger.  :func:`remanxl.sheet.grid.columns_from_grid`
+    makes one from a block of cells.
     """
 
     def __init__(self, columns: dict[str, list], rows: list[int], empty=None):
@@ -247,31 +239,6 @@ class ColumnTable(Sequence):
 
     def __repr__(self) -> str:
         return f"ColumnTable({len(self)} rows: {', '.join(self.columns)})"
-
-    @classmethod
-    def from_grid(cls, data: list, positions: dict[str, int], empty=None) -> ColumnTable:
-        """The rows of ``data`` (a list of row lists) as columns, blank rows dropped as :func:`records` does."""
-        width = max(positions.values(), default=-1) + 1
-        if data and min(map(len, data)) < width:  # ragged: pad, so every column has every row
-            data = [list(r) + [None] * (width - len(r)) for r in data]
-        grid = list(zip(*data)) if data else [()] * width
-        columns = {key: list(grid[i]) for key, i in positions.items()}
-        # A row is blank when every picked cell is: look closer only where the first cell is blank.
-        first = next(iter(columns.values()), [])
-        maybe = [k for k, v in enumerate(first)
-                 if v is None or v == empty or (not (type(v) is str and v.strip()) and _blank(v))]
-        blank = {k for k in maybe
-                 if all(cells[k] is None or cells[k] == empty or _blank(cells[k]) for cells in columns.values())}
-        rows = list(range(len(data)))
-        if blank:
-            keep = [k for k in rows if k not in blank]
-            n = len(keep)
-            if keep == rows[:n]:  # the usual case: the empty rows a table is pre-sized with, at its end
-                columns = {key: cells[:n] for key, cells in columns.items()}
-            else:
-                columns = {key: [cells[k] for k in keep] for key, cells in columns.items()}
-            rows = keep
-        return cls(columns, rows, empty)
 
 
 class Rows(Sequence):
@@ -319,13 +286,15 @@ class EvaluationInput:
     tables: dict[str, list[dict]] = field(default_factory=dict)
     factors: dict[str, list[dict]] = field(default_factory=dict)
     source: str = ""
+    #: A user's own words (``field``, ``alias``, ``key``): added to the vocabulary, never replacing a word.
+    aliases: list[dict] = field(default_factory=list)
 
     @classmethod
     def from_dict(cls, data: dict, source: str = "") -> EvaluationInput:
         """An input from the JSON evaluation format (see module docstring)."""
         if not isinstance(data, dict):
             raise InputError(f"{source or 'evaluation'}: expected a JSON object at the top level")
-        known = {"format", "version", "settings", "factors", *TABLES}
+        known = {"format", "version", "settings", "factors", "aliases", *TABLES}
         unknown = sorted(set(data) - known)
         problems = [Problem(k, None, None, f"unknown top-level key {k!r}; expected one of "
                             + ", ".join(sorted(known))) for k in unknown]
@@ -348,9 +317,14 @@ class EvaluationInput:
         if not isinstance(factors, dict):
             problems.append(Problem("factors", None, None, "expected an object of table: [rows]"))
             factors = {}
+        aliases = data.get("aliases", [])
+        if not isinstance(aliases, list) or not all(isinstance(r, dict) for r in aliases):
+            problems.append(Problem("aliases", None, None, "expected a list of objects (field, alias, key)"))
+            aliases = []
         if problems:
             raise InputError(problems)
-        return cls(settings=dict(settings), tables=tables, factors=dict(factors), source=source)
+        return cls(settings=dict(settings), tables=tables, factors=dict(factors), source=source,
+                   aliases=list(aliases))
 
     @classmethod
     def from_json(cls, text: str, source: str = "") -> EvaluationInput:
@@ -365,6 +339,8 @@ class EvaluationInput:
         out.update({name: list(self.tables.get(name, [])) for name in TABLES})
         if self.factors:
             out["factors"] = dict(self.factors)
+        if self.aliases:
+            out["aliases"] = list(self.aliases)
         return out
 
 
@@ -374,48 +350,27 @@ def load_example() -> EvaluationInput:
     return EvaluationInput.from_json(text, "example_engine.json")
 
 
-def _blank(v) -> bool:
-    return v is None or (isinstance(v, str) and not v.strip()) or (isinstance(v, float) and math.isnan(v))
+def parse_value(column: Column, raw, words: ChoiceWords | None = None):
+    """A cell's canonical value; ``ValueError`` says what was expected.
 
-
-_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
-
-
-def parse_value(column: Column, raw):
-    """A cell's canonical value; ``ValueError`` says what was expected."""
-    if _blank(raw):
+    Numbers follow the one number rule (:func:`remanxl.method.values.parse_number`) and must be
+    ≥ 0; choices are read through the vocabulary (``words``, default the shipped one).
+    """
+    if is_blank(raw):
         return None
     if column.kind == "number":
-        if isinstance(raw, bool):
-            raise ValueError(f"expected a number, got {raw!r}")
-        if isinstance(raw, str):
-            text = raw.strip()
-            if "_" in text or not text.isascii():  # float() reads "1_000" and "１５"; a spreadsheet does not
-                raise ValueError(f"expected a number, got text {raw!r}")
-            if "," in text:  # thousands separators only: "1,500" is 1500, "1,5" is refused
-                if not _THOUSANDS.match(text):
-                    raise ValueError(f"expected a number, got text {raw!r} (use a point for decimals)")
-                text = text.replace(",", "")
-            try:
-                raw = float(text)
-            except ValueError:
-                raise ValueError(f"expected a number, got text {raw!r}") from None
-        if not isinstance(raw, (int, float)):
-            raise ValueError(f"expected a number, got {raw!r}")
-        value = float(raw)
-        if not math.isfinite(value):
-            raise ValueError("expected a finite number")
+        value = parse_number(raw)
         if value < 0:
-            raise ValueError(f"expected a number ≥ 0, got {value:g}")
+            raise ValueError(Msg("value.negative", value=f"{value:g}"))
         return value
     if column.kind == "bool":
         return parse_bool(raw)
     text = str(raw).strip() if not isinstance(raw, float) or not raw.is_integer() else str(int(raw))
     if column.kind == "choice":
-        mapping = ALIASES[column.choices]
-        value = mapping.get(text.casefold()) or mapping.get(text)
+        words = words or choice_words()
+        value = words.key(column.choices, text)
         if value is None:
-            raise ValueError(f"expected one of {', '.join(CHOICES[column.choices])}; got {raw!r}")
+            raise ValueError(Msg("choice.unknown", text=text[:40], choices="; ".join(words.captions(column.choices))))
         return value
     return text
 
@@ -429,7 +384,7 @@ class _Fault:
         self.message = message
 
 
-def _parse_column(column: Column, raw: list) -> tuple[list, bool]:
+def _parse_column(column: Column, raw: list, words: ChoiceWords | None = None) -> tuple[list, bool]:
     """:func:`parse_value` over a whole column, and whether any cell failed (a :class:`_Fault` in its place).
 
     A plant ledger has tens of thousands of rows but few distinct texts per
@@ -442,7 +397,7 @@ def _parse_column(column: Column, raw: list) -> tuple[list, bool]:
 
     def slow(v):
         try:
-            return parse_value(column, v)
+            return parse_value(column, v, words)
         except ValueError as exc:
             fault = _Fault(str(exc))
             faults.append(fault)
@@ -474,7 +429,7 @@ def _parse_column(column: Column, raw: list) -> tuple[list, bool]:
     return values, bool(faults)
 
 
-def parse_tables(inp: EvaluationInput, names=None) -> tuple[dict[str, Rows], list[Problem]]:
+def parse_tables(inp: EvaluationInput, names=None, words: ChoiceWords | None = None) -> tuple[dict[str, Rows], list[Problem]]:
     """Typed rows of every table (or of the tables ``names``), and every structural fault (types,
     choices, required cells).
 
@@ -507,7 +462,7 @@ def parse_tables(inp: EvaluationInput, names=None) -> tuple[dict[str, Rows], lis
                         faults.setdefault(position, []).append(Problem(
                             name, indices[position], key, f"unknown column {key!r}; columns: {', '.join(keys)}"))
             raw_columns = [[raw.get(c.key) for raw in raws] for c in schema.columns]
-        parsed_columns = [_parse_column(c, cells) for c, cells in zip(schema.columns, raw_columns)]
+        parsed_columns = [_parse_column(c, cells, words) for c, cells in zip(schema.columns, raw_columns)]
         columns = [values for values, _ in parsed_columns]
         # A blank row (every cell blank) is not a fault; parse_value gives None exactly for blank cells.
         first = columns[0] if columns else []
@@ -545,86 +500,3 @@ def parse_tables(inp: EvaluationInput, names=None) -> tuple[dict[str, Rows], lis
         for position in sorted(faults):
             problems += faults[position]
     return parsed, problems
-
-
-def _norm_header(text) -> str:
-    return " ".join(str(text).split()).casefold() if text is not None else ""
-
-
-def header_names(column: Column) -> set[str]:
-    """Every header a column is recognised by: ``English 中文``, either language alone, or its key."""
-    return {_norm_header(n) for n in (column.header, column.label_en, column.label_zh, column.key)}
-
-
-def match_headers(headers: list, table: str | None = None) -> tuple[str | None, dict[str, int], list[str]]:
-    """Which input table a header row belongs to, and the position of each of its columns.
-
-    Returns ``(table name or None, {column key: position}, missing required column headers)``;
-    the table is the one whose required columns are all found, or else the one with most found.
-    With ``table``, only that table's columns are looked for (a reader that knows the table).
-    """
-    normed = [_norm_header(h) for h in headers]
-    best = (None, {}, [], -1 if table is None else -math.inf)
-    tied = []
-    for name, schema in (TABLES.items() if table is None else [(table, TABLES[table])]):
-        found = {}
-        for column in schema.columns:
-            names = header_names(column)
-            for i, h in enumerate(normed):
-                if h in names:
-                    found[column.key] = i
-                    break
-        missing = [c.header for c in schema.columns if c.required and c.key not in found]
-        score = len(found) - 100 * len(missing)
-        if score > best[3]:
-            best, tied = (name, found, missing, score), [name]
-        elif score == best[3]:
-            tied.append(name)
-    name, found, missing, score = best
-    if table is None and (not found or len(tied) > 1):  # no table, or two alike (air / water pollutants by key)
-        return None, {}, []
-    return name, found, missing
-
-
-def rows_from_grid(grid: list[list], table: str | None = None):
-    """Rows of an input table from a 2-D block whose first row holds the headers.
-
-    Returns ``(table name, rows as dicts, problems)``.  Blank rows are dropped; each dict carries
-    ``_row``, its 0-based position below the header row, so faults can point at the right cell.
-    """
-    if not grid or not grid[0]:
-        return table, [], [Problem(table or "range", None, None, "empty range: expected a header row")]
-    name, positions, missing = match_headers(list(grid[0]))
-    if table is not None and name != table:
-        missing = [c.header for c in TABLES[table].columns if c.required]
-        name = table
-    if name is None:
-        return None, [], [Problem("range", None, None, "the first row's headers name no input table, or fit two "
-                                  "alike (air and water pollutants share their column keys: use the template's "
-                                  "headers, such as 'Air pollutant 大气污染物')")]
-    if missing:
-        return name, [], [Problem(name, None, None, "header row lacks required column(s): " + ", ".join(missing))]
-    return name, records(grid[1:], positions), []
-
-
-def records(data: list, positions: dict[str, int], empty=None) -> list[dict]:
-    """One dict per non-blank row of ``data``: ``{column key: cell}`` plus ``_row``, its 0-based position.
-
-    Cells equal to ``empty`` (a reader's blank, e.g. ``""``) become ``None``.
-    """
-    keys, where = list(positions), list(positions.values())
-    if not where:
-        return []
-    width = max(where) + 1
-    pick = itemgetter(*where) if len(where) > 1 else (lambda values: (values[where[0]],))
-    rows = []
-    for offset, values in enumerate(data):
-        cells = pick(values) if len(values) >= width else [values[i] if i < len(values) else None for i in where]
-        if empty is not None and empty in cells:
-            cells = [None if v == empty else v for v in cells]
-        if all(_blank(v) for v in cells):
-            continue
-        rec = dict(zip(keys, cells))
-        rec["_row"] = offset
-        rows.append(rec)
-    return rows

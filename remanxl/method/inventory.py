@@ -14,11 +14,14 @@ import dataclasses
 import math
 from dataclasses import dataclass, field
 
+from remanxl.i18n import Msg
 from remanxl.method.errors import Problem
 from remanxl.method.factors import FactorSet, UnknownKeyError
 from remanxl.method.inputs import SIDES, Row, Rows
 from remanxl.method.settings import Settings
 from remanxl.method.units import UnitError
+from remanxl.method.values import fold
+from remanxl.method.vocabulary import aliases_of
 
 #: Mass ratio of CO2 to carbon (44.0095 / 12.011 rounded as GB/T 32150-2015 prints it).
 CO2_PER_C = 44 / 12
@@ -104,19 +107,27 @@ class Context:
     def problem(self, row: Row, column: str, message: str) -> None:
         self.problems.append(Problem(row.table, row.index, column, message))
 
-    def convert(self, row: Row, to_unit: str, what: str) -> float | None:
+    def convert(self, row: Row, to_unit: str, what: str, density: float | None = None) -> float | None:
+        """The row's quantity in ``to_unit``; a mass may become a volume (and back) at ``density`` kg/m3."""
         unit = row.values.get("unit")
-        factor = self._unit_factors.get((unit, to_unit))
+        factor = self._unit_factors.get((unit, to_unit, density))
         if factor is None:  # looked up once per pair of units, failures included
             try:
-                factor = self.factors.units.factor(unit, to_unit)
+                factor = self.factors.units.factor(unit, to_unit, density)
             except UnitError as exc:
                 factor = exc
-            self._unit_factors[unit, to_unit] = factor
+            self._unit_factors[unit, to_unit, density] = factor
         if isinstance(factor, UnitError):
-            self.problem(row, "unit", f"{factor} ({what} is counted per {to_unit})")
+            self.problem(row, "unit", Msg("unit.counted_per", problem=factor.args[0], what=what, unit=to_unit))
             return None
         return row.values.get("quantity") * factor  # as UnitTable.convert computes it
+
+    def density(self, substance: str) -> float | None:
+        """kg/m3 of ``substance`` from the densities table, or None."""
+        table = self.factors.tables.get("densities")
+        if table is None or substance not in table.rows:
+            return None
+        return table.value(substance)
 
     def resolver(self, table: str, what: str):
         """``FactorTable.resolve`` of ``table`` remembered per key (an unknown key raises each time)."""
@@ -153,37 +164,65 @@ def energy_kgce(rows: list[Row], ctx: Context, basis: str | None = None) -> Tota
 
     Each row: quantity converted to the factor's unit × standard-coal coefficient; exported energy
     counts negative.  Electricity uses the equivalent value (当量值) of the energy_conversion table,
-    or with ``basis = "equal"`` the user's coal rate of thermal power supply (等价值).
+    or with ``basis = "equal"`` the user's coal rate of thermal power supply (等价值).  Water-like
+    media counted per tonne may be typed in m3 (the densities table).
     """
     basis = basis or ctx.settings.electricity_basis
     table = ctx.factors["energy_conversion"]
-    resolve = ctx.resolver("energy_conversion", "energy type")
+    resolve = ctx.resolver("energy_conversion", Msg("what.energy_type"))
     total = Total(f"CE ({basis})", "kgce")
     coefs: dict[str, float] = {}  # key -> coefficient, noted in the log on first use
     for row in rows:
         try:
             key = resolve(row["energy_type"])
         except UnknownKeyError as exc:
-            ctx.problem(row, "energy_type", str(exc))
+            ctx.problem(row, "energy_type", exc.args[0])
+            continue
+        if key == "fresh_water" and ctx.settings.fresh_water_in_energy:
+            ctx.problem(row, "energy_type", Msg("energy.fresh_water_duplicate"))
             continue
         unit = table.rows[key]["unit"]
-        converted = ctx.convert(row, unit, key)
+        converted = ctx.convert(row, unit, key, ctx.density(key))
         if converted is None:
             continue
         coef = coefs.get(key)
         if coef is None:
-            if key == "electricity" and basis == "equal":
-                coef = ctx.settings.electricity_equal_value_kgce_per_kwh
-                ctx.log.note("energy_conversion", "electricity (equal value)", coef, "kgce/kWh",
-                             "setting electricity_equal_value_kgce_per_kwh")
-            else:
-                coef = table.value(key)
-                ctx.log.note("energy_conversion", key, coef, f"kgce/{unit}", table.rows[key].get("source") or "",
-                             version=table.version)
-            coefs[key] = coef
+            coef = coefs[key] = _energy_coefficient(key, basis, ctx)
         sign = -1 if row["flow"] == "exported" else 1
         total.lines.append(ctx.line(row, key, converted, coef, f"kgce/{unit}", sign))
     return total
+
+
+def _energy_coefficient(key: str, basis: str, ctx: Context) -> float:
+    """kgce per factor unit of ``key``, noted in the log."""
+    table = ctx.factors["energy_conversion"]
+    if key == "electricity" and basis == "equal":
+        coef = ctx.settings.electricity_equal_value_kgce_per_kwh
+        ctx.log.note("energy_conversion", "electricity (equal value)", coef, "kgce/kWh",
+                     "setting electricity_equal_value_kgce_per_kwh")
+        return coef
+    coef = table.value(key)
+    ctx.log.note("energy_conversion", key, coef, f"kgce/{table.rows[key]['unit']}", table.rows[key].get("source") or "",
+                 version=table.version)
+    return coef
+
+
+def fresh_water_energy(water: Total, ctx: Context) -> list[Line]:
+    """Energy lines of the fresh water withdrawn (the Water sheet), at its energy_conversion coefficient.
+
+    GB/T 2589-2020 counts fresh water (新水) as an energy-carrying medium; with the setting
+    ``fresh_water_in_energy`` it is typed once, on the Water sheet, and counted in both SW and SE.
+    The water lines are in m3; the coefficient is per tonne (the densities table: 1 t = 1 m3).
+    """
+    if not water.lines:
+        return []
+    table = ctx.factors["energy_conversion"]
+    unit = table.rows["fresh_water"]["unit"]
+    to_unit = ctx.factors.units.factor("m3", unit, ctx.density("fresh_water"))
+    coef = _energy_coefficient("fresh_water", ctx.settings.electricity_basis, ctx)
+    return [dataclasses.replace(li, key="fresh_water", converted=li.converted * to_unit, factor=coef,
+                                factor_unit=f"kgce/{unit}", value=li.sign * li.converted * to_unit * coef * li.scale)
+            for li in water.lines]
 
 
 def energy_on_basis(total: Total, ctx: Context, basis: str) -> Total:
@@ -215,20 +254,69 @@ def derived_emission_factor(row: dict, ctx: Context) -> float | None:
     ncv_unit = row.get("ncv_unit")
     if not all(isinstance(v, float) for v in (ncv, cc, of)) or not ncv_unit:
         return None
-    spec = ctx.factors["ncv_units"].row(ncv_unit, "NCV unit")
+    spec = ctx.factors["ncv_units"].row(ncv_unit, Msg("what.ncv_unit"))
     units = ctx.factors.units
     gj_per_unit = ncv * units.factor(spec["energy_unit"], "GJ") / (spec["amount"] * units.factor(spec["per_unit"],
                                                                                                   row["unit"]))
     return gj_per_unit * cc * of * CO2_PER_C
 
 
-def ghg_kgco2e(rows: list[Row], ctx: Context) -> Total:
-    """GHG emissions EG in kgCO₂e (GB/T 32150-2015 structure).
+def ghg_from_energy(energy: Total, ctx: Context) -> Total:
+    """GHG emissions of the Energy sheet's rows (setting ``ghg_from_energy``), in kgCO₂e.
+
+    Each energy line (quantity already in its energy_conversion unit) becomes the emissions of the
+    GHG source the energy_ghg_sources table names for its energy type: purchased electricity × the
+    grid factor, heat × the heat factor, a fuel × its emission factor (GB/T 32150-2015).  Exported
+    energy counts negative, as in the energy sum.  Energy types without a source there are
+    energy-carrying media (no direct emission) or fuels remanxl has no factor for: the latter are
+    named in a warning, since their emissions are then missing.
+    """
+    total = Total("EG (energy)", "kgCO2e")
+    mapping = ctx.factors["energy_ghg_sources"]
+    conv = ctx.factors["energy_conversion"]
+    sources: dict[str, tuple | None] = {}
+    missing: list[str] = []
+    for li in energy.lines:
+        found = sources.get(li.key, ())
+        if found == ():
+            source = mapping.rows.get(li.key, {}).get("ghg_source")
+            found = None
+            if source:
+                kind, value = ghg_source(source, ctx)
+                if kind == "settings":
+                    ctx.problems.append(value)
+                elif kind == "row":
+                    ctx.problems.append(Problem("factors:energy_ghg_sources", None, "ghg_source", value))
+                else:
+                    key, unit, factor = value
+                    found = (key, unit, factor, ctx.factors.units.factor(conv.rows[li.key]["unit"], unit))
+            elif conv.rows[li.key].get("kind") != "medium":
+                missing.append(li.key)
+            sources[li.key] = found
+        if found is None:
+            continue
+        key, unit, factor, to_unit = found
+        converted = li.converted * to_unit
+        total.lines.append(Line("energy", li.row, li.side, key, li.quantity, li.unit, converted, factor,
+                                f"kgCO2e/{unit}", li.scale, li.sign, li.sign * converted * factor * li.scale))
+    if missing:
+        ctx.warnings.append(Msg("ghg.energy_without_source", types=", ".join(missing)))
+    return total
+
+
+def energy_sources(ctx: Context) -> set[str]:
+    """The GHG sources the Energy sheet gives (setting ``ghg_from_energy``): never typed on the GHG sheet too."""
+    return {r["ghg_source"] for r in ctx.factors["energy_ghg_sources"].rows.values() if r.get("ghg_source")}
+
+
+def ghg_kgco2e(rows: list[Row], ctx: Context, from_energy: set[str] = frozenset()) -> Total:
+    """GHG emissions EG in kgCO₂e of the GHG sheet's rows (GB/T 32150-2015 structure).
 
     Sources: ``electricity`` × the grid factor in force; a key of fuel_emission_factors × its
     factor (derived from NCV, carbon content and oxidation rate unless the setting
     ``fuel_factor_method`` is ``tabulated``); a gas of the gwp table × its GWP in the chosen set.
-    Exported electricity and heat count negative.
+    Exported electricity and heat count negative.  A source in ``from_energy`` is refused: the
+    Energy sheet gives it already, and one fact is never counted twice.
     """
     total = Total("EG", "kgCO2e")
     sources: dict = {}  # source as typed -> (key, unit, factor) or a fault, worked out once
@@ -246,10 +334,13 @@ def ghg_kgco2e(rows: list[Row], ctx: Context) -> Total:
             ctx.problem(row, "source", found[1])
             continue
         key, unit, factor = found[1]
+        if key in from_energy:
+            ctx.problem(row, "source", Msg("ghg.duplicate_energy", source=key))
+            continue
         sign = 1
         if row["flow"] == "exported":
             if key not in ("electricity", "heat"):
-                ctx.problem(row, "flow", f"only electricity and heat can be exported; {key} cannot")
+                ctx.problem(row, "flow", Msg("ghg.export_only", key=key))
                 continue
             sign = -1
         converted = ctx.convert(row, unit, key)
@@ -267,8 +358,8 @@ def ghg_source(source, ctx: Context) -> tuple:
     """
     s, f = ctx.settings, ctx.factors
     fuels, gwp = f["fuel_emission_factors"], f["gwp"]
-    folded = str(source).strip().casefold()
-    if folded in ("electricity", "电力", "grid electricity"):
+    word = aliases_of("ghg_source", f.aliases).get(fold(source), source) if source is not None else source
+    if word is not None and fold(word) == "electricity":
         key, unit = "electricity", "kWh"
         if s.grid_factor_kgco2_per_kwh is not None:
             factor = s.grid_factor_kgco2_per_kwh
@@ -277,14 +368,14 @@ def ghg_source(source, ctx: Context) -> tuple:
         else:
             grid = f["grid_emission_factors"]
             try:
-                gkey = grid.resolve(s.grid_factor, "grid factor")
+                gkey = grid.resolve(s.grid_factor, Msg("what.grid_factor"))
             except UnknownKeyError as exc:
-                return ("settings", Problem("settings", None, "grid_factor", str(exc)))
+                return ("settings", Problem("settings", None, "grid_factor", exc.args[0]))
             factor = grid.value(gkey)
             ctx.log.note("grid_emission_factors", gkey, factor, "kgCO2/kWh", grid.rows[gkey].get("source") or "",
                          year=grid.rows[gkey].get("year"), version=grid.version)
-    elif source in fuels:
-        key = fuels.resolve(source)
+    elif word in fuels:
+        key = fuels.resolve(word)
         frow = fuels.rows[key]
         unit = frow["unit"]
         derived = derived_emission_factor(frow, ctx) if s.fuel_factor_method == "derived" else None
@@ -292,18 +383,17 @@ def ghg_source(source, ctx: Context) -> tuple:
         how = "derived: NCV x CC x OF x 44/12" if derived is not None else "tabulated"
         ctx.log.note("fuel_emission_factors", key, factor, f"kgCO2/{unit}",
                      f"{frow.get('source') or ''} ({how})", version=fuels.version)
-    elif source in gwp:
-        key, unit = gwp.resolve(source), "kg"
+    elif word in gwp:
+        key, unit = gwp.resolve(word), "kg"
         try:
             factor = gwp.value(key, s.gwp_set)
         except UnknownKeyError:
-            return ("row", f"gas {key} has no GWP in the {s.gwp_set} set; choose another gwp_set")
+            return ("row", Msg("ghg.no_gwp", key=key, gwp_set=s.gwp_set))
         ctx.log.note("gwp", f"{key} ({s.gwp_set})", factor, "kgCO2e/kg", f"IPCC {s.gwp_set} 100-year GWP",
                      version=gwp.version)
     else:
-        return ("row", f"unknown GHG source {source!r}; expected electricity, a key of "
-                f"fuel_emission_factors ({', '.join(fuels.keys())}) or a gas of the gwp table "
-                f"({', '.join(gwp.keys())})")
+        return ("row", Msg("ghg.unknown_source", text=str(source)[:40], fuels=", ".join(fuels.keys()),
+                           gases=", ".join(gwp.keys())))
     return ("ok", (key, unit, factor))
 
 
@@ -340,7 +430,7 @@ def pollutants(rows: list[Row], ctx: Context, medium: str) -> PollutantTotals:
             kg = ctx.convert(row, "kg", key)
             if kg is not None:
                 mass.lines.append(ctx.line(row, key, kg, 1.0, "kg/kg"))
-                excluded[key] = lumped.rows[key].get("note") or "no pollution-equivalent value"
+                excluded[key] = lumped.rows[key].get("note") or Msg("pollutant.no_equivalent")
             continue
         if kind[0] == "fault":
             ctx.problem(row, "pollutant", kind[1])
@@ -356,8 +446,7 @@ def pollutants(rows: list[Row], ctx: Context, medium: str) -> PollutantTotals:
                          version=table.version)
             species[name] = kind = ("counted", key, True)
         if medium == "water" and key in oxygen_demand and key != ctx.settings.oxygen_demand_parameter:
-            excluded[key] = (f"only one oxygen-demand parameter counts "
-                             f"(setting oxygen_demand_parameter = {ctx.settings.oxygen_demand_parameter})")
+            excluded[key] = Msg("pollutant.oxygen_demand", parameter=ctx.settings.oxygen_demand_parameter)
             mass.lines.append(line)
             continue
         mass.lines.append(line)
@@ -371,20 +460,34 @@ def _species(name, ctx: Context, medium: str) -> tuple:
     lumped = ctx.factors["lumped_pollutants"]
     if name in lumped and lumped.row(name).get("medium") == medium:
         return ("lumped", lumped.resolve(name))
+    what = Msg("what.air_pollutant") if medium == "air" else Msg("what.water_pollutant")
     try:
-        key = table.resolve(name, f"{medium} pollutant")
+        key = table.resolve(name, what, where={"medium": medium})
     except UnknownKeyError as exc:
-        return ("fault", str(exc))
-    if table.rows[key].get("medium") != medium:
-        return ("fault", f"{key} is a {table.rows[key].get('medium')} pollutant; this table holds {medium} pollutants")
+        if name in table:  # a pollutant of the other medium
+            other = table.resolve(name)
+            return ("fault", Msg("pollutant.wrong_medium", key=other,
+                                 medium=_medium(table.rows[other].get("medium"), article=True),
+                                 expected=_medium(medium)))
+        return ("fault", exc.args[0])
     return ("counted", key, False)
 
 
-def plain_sum(rows: list[Row], ctx: Context, name: str, unit: str, key_column: str | None = None) -> Total:
-    """Σ quantity converted to ``unit`` (water m³, waste and materials kg)."""
+def _medium(name, article: bool = False):
+    from remanxl.i18n import Choice
+
+    if name == "air":
+        return Choice("an air" if article else "air", "大气")
+    return Choice("a water" if article else "water", "水")
+
+
+def plain_sum(rows: list[Row], ctx: Context, name: str, unit: str, key_column: str | None = None,
+              density: float | None = None) -> Total:
+    """Σ quantity converted to ``unit`` (water m³, waste and materials kg); a mass becomes a volume at
+    ``density`` kg/m3 (water typed in 吨)."""
     total = Total(name, unit)
     for row in rows:
-        converted = ctx.convert(row, unit, name)
+        converted = ctx.convert(row, unit, name, density)
         if converted is not None:
             key = row[key_column] if key_column else name
             total.lines.append(ctx.line(row, key or name, converted, 1.0, f"{unit}/{unit}"))

@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from itertools import chain, compress, repeat
 from operator import and_, eq, gt, is_, is_not, mul, not_
 
+from remanxl.i18n import Msg
 from remanxl.method.errors import Problem
 from remanxl.method.inputs import EvaluationInput, Row, Rows, parse_tables
 from remanxl.method.settings import Settings
@@ -88,11 +89,11 @@ class PartsSums:
     problems: list[Problem]  # faults of whole rows (counts above the quantity, treatment without a replacement)
 
 
-def sum_parts(rows, settings: Settings) -> PartsSums:
+def sum_parts(rows, settings: Settings, words=None) -> PartsSums:
     """Step 2 of :func:`~remanxl.method.evaluate.evaluate`: the parts ledger (rows as in
     ``EvaluationInput.tables["parts"]``) parsed and summed for the settings' N and bases.
-    Faults are collected, not raised."""
-    tables, structural = parse_tables(EvaluationInput(tables={"parts": rows}), ("parts",))
+    ``words`` is the vocabulary of choices (default the shipped one).  Faults are collected, not raised."""
+    tables, structural = parse_tables(EvaluationInput(tables={"parts": rows}), ("parts",), words)
     bad = {p.row for p in structural}
     clean = [r for r in tables["parts"] if r.index not in bad] if bad else tables["parts"]
     problems: list[Problem] = []
@@ -131,7 +132,7 @@ def sum_ledger(rows: list[Row], settings: Settings, problem) -> Ledger:
             if given != len(rows):
                 for r, v in zip(rows, counts[name]):
                     if v is None:
-                        problem(r, name, "blank while other rows give it; enter 0 if none")
+                        problem(r, name, Msg("parts.count_blank"))
     i_, w_, c_ = counts["intact_count"], counts["washable_count"], counts["cleaned_count"]
 
     # Rows lacking a required cell were reported by the parser; the others are checked, and a row
@@ -216,13 +217,13 @@ def _row_faults(r: Row, problem) -> None:
     q = r["quantity"]
     for column in ("intact_count", "washable_count", "cleaned_count"):
         if r[column] is not None and r[column] > q:
-            problem(r, column, f"{r[column]:g} is more than the quantity per product {q:g}")
+            problem(r, column, Msg("parts.count_above_quantity", count=f"{r[column]:g}", quantity=f"{q:g}"))
     if r["fate"] == "replaced" and r["old_part_treatment"] is None:
-        problem(r, "old_part_treatment", "required for a replaced part: recycled, harmless_disposal or other")
+        problem(r, "old_part_treatment", Msg("parts.treatment_required"))
     if r["fate"] != "replaced" and r["old_part_treatment"] is not None:
-        problem(r, "old_part_treatment", f"only a replaced part has an old-part treatment; this part is {r['fate']}")
+        problem(r, "old_part_treatment", Msg("parts.treatment_only_replaced", fate=r["fate"]))
     if r["fate"] != "replaced" and r["new_unit_mass_kg"] is not None:
-        problem(r, "new_unit_mass_kg", f"only a replaced part has a new part; this part is {r['fate']}")
+        problem(r, "new_unit_mass_kg", Msg("parts.new_mass_only_replaced", fate=r["fate"]))
 
 
 def ratio_terms(ledger: Ledger, settings: Settings) -> dict[str, tuple[float | None, float | None, str, str]]:
@@ -238,19 +239,19 @@ def ratio_terms(ledger: Ledger, settings: Settings) -> dict[str, tuple[float | N
     b = s.basis_rnd
     if s.rnd_exclude_consumables:
         out["RND"] = (ledger.intact_non_consumable.on(b) if ledger.has_intact else None,
-                      ledger.removed_non_consumable.on(b), b, "consumables excluded")
+                      ledger.removed_non_consumable.on(b), b, Msg("basis.consumables_excluded"))
     else:
         out["RND"] = (ledger.intact.on(b) if ledger.has_intact else None, ledger.removed.on(b), b, "")
     b = s.basis_rwp
     if s.rwp_denominator == "cleaned":
         out["RWP"] = (ledger.washable.on(b) if ledger.has_washable else None,
-                      ledger.cleaned.on(b) if ledger.has_cleaned else None, b, "denominator: parts sent to cleaning")
+                      ledger.cleaned.on(b) if ledger.has_cleaned else None, b, Msg("basis.denominator_cleaned"))
     else:
         out["RWP"] = (ledger.washable.on(b) if ledger.has_washable else None, ledger.removed.on(b), b, "")
     for symbol, part in (("RR", ledger.core_derived), ("RRP", ledger.new)):
         b = getattr(s, f"basis_{symbol.lower()}")
         if b == "mass" and s.product_mass_kg is not None:
-            whole, note = s.product_mass_kg * s.functional_unit_quantity, "denominator: measured product mass"
+            whole, note = s.product_mass_kg * s.functional_unit_quantity, Msg("basis.denominator_product_mass")
         else:
             whole, note = ledger.product.on(b), ""
         out[symbol] = (part.on(b), whole, b, note)

@@ -13,12 +13,9 @@ from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:  # the core loads when first used: a file's reader starts before it (remanxl.workbook.io)
     from remanxl.method.evaluate import Evaluation
-    from remanxl.sheet.reader import Located, Locator
+    from remanxl.sheet.grid import Block
+    from remanxl.sheet.reader import Located, Locator, Reading
     from remanxl.sheet.summary import SummaryModel
-
-#: A table as read in one bulk call: (sheet name, 0-based row of its first data row - 1 = header row
-#: number, 0-based first column, header texts, data rows).
-Block = tuple
 
 
 class Workbook(Protocol):
@@ -57,28 +54,31 @@ def assess(blocks: dict[str, Block], name: str) -> Assessment:
 
 @dataclass
 class Half:
-    """What one half of a workbook gives: its sums and where its tables are, or its reading faults."""
+    """What one half of a workbook gives: its sums (None if nothing could be summed), where its tables
+    are, and what could not be read."""
 
-    sums: object  # remanxl.method.evaluate.InventorySums or PartsSums; None after reading faults
-    locator: Locator | None
-    problems: list[Located]
-    groups: tuple = ([], [], [])  # the reading faults as tables, settings, spelling (WorkbookReadError.groups)
+    sums: object  # remanxl.method.evaluate.InventorySums or PartsSums
+    reading: Reading
+
+    @property
+    def problems(self) -> list[Located]:
+        return self.reading.problems
 
 
-def assess_inventory(blocks: dict[str, Block], name: str) -> Half:
-    """Read everything but the parts ledger (settings, factor rows, the seven inventory tables) and sum it."""
+def assess_inventory(blocks: dict[str, Block], name: str, whole_workbook: bool = True) -> Half:
+    """Read everything but the parts ledger (settings, factor rows, the seven inventory tables) and sum it.
+
+    Tables that cannot be read are reported and left out; the others are still summed, so that their
+    own problems come out in the same pass."""
     from remanxl.method.evaluate import sum_inventory
-    from remanxl.sheet.reader import WorkbookReadError, read_tables
+    from remanxl.sheet.reader import read_tables
 
-    try:
-        data = read_tables(blocks, "inventory")
-    except WorkbookReadError as exc:
-        return Half(None, None, exc.located, exc.groups)
-    data.inputs.source = name
-    return Half(sum_inventory(data.inputs), data.locator, [])
+    reading = read_tables(blocks, "inventory", whole_workbook)
+    reading.inputs.source = name
+    return Half(sum_inventory(reading.inputs), reading)
 
 
-def assess_parts(blocks: dict[str, Block]) -> Half:
+def assess_parts(blocks: dict[str, Block], whole_workbook: bool = True) -> Half:
     """Read the parts ledger (and the settings its sums need) and sum it.
 
     Needs only the reader and :mod:`remanxl.method.parts`, not the rest of the core: a file reader
@@ -86,30 +86,37 @@ def assess_parts(blocks: dict[str, Block]) -> Half:
     """
     from remanxl.method.parts import sum_parts
     from remanxl.method.settings import settings_of
-    from remanxl.sheet.reader import WorkbookReadError, read_tables
+    from remanxl.method.vocabulary import choice_words
+    from remanxl.sheet.reader import read_tables
 
-    try:
-        data = read_tables(blocks, "parts")
-    except WorkbookReadError as exc:
-        return Half(None, None, exc.located, exc.groups)
-    settings, _ = settings_of(data.inputs.settings)  # faulty settings are reported by the other half
-    return Half(sum_parts(data.inputs.tables["parts"], settings), data.locator, [])
+    reading = read_tables(blocks, "parts", whole_workbook)
+    words = choice_words().with_aliases(reading.inputs.aliases)
+    settings, _ = settings_of(reading.inputs.settings, words)  # faulty settings are reported by the other half
+    if "parts" not in reading.inputs.tables:
+        return Half(None, reading)
+    return Half(sum_parts(reading.inputs.tables["parts"], settings, words), reading)
 
 
 def finish(inventory: Half, parts: Half) -> Assessment:
-    """Join the halves: the evaluation and its summary, or every problem located in the workbook."""
+    """Join the halves: the evaluation and its summary, or every problem located in the workbook —
+    what could not be read first (tables in their order, then the settings), then each cell's."""
     from remanxl.method.errors import InputError
     from remanxl.method.evaluate import combine
+    from remanxl.method.parts import Ledger, PartsSums
     from remanxl.sheet.summary import build_summary
 
-    if inventory.problems or parts.problems:  # in one reading's order: tables, settings, spelling
-        return Assessment(None, [x for a, b in zip(inventory.groups, parts.groups) for x in (*a, *b)])
-    locator = inventory.locator
-    locator.places.update(parts.locator.places)
+    locator = inventory.reading.locator
+    locator.places.update(parts.reading.locator.places)
+    # what could not be read, as one reading lists it: the input tables in their order (the ledger is
+    # the last), then the settings
+    read = inventory.reading.table_problems + parts.reading.table_problems + inventory.reading.settings_problems
+    sums = parts.sums if parts.sums is not None else PartsSums(Ledger(), [], [])
     try:
-        ev = combine(inventory.sums, parts.sums)
+        ev = combine(inventory.sums, sums)
     except InputError as exc:
-        return Assessment(None, [locator.locate(p) for p in exc.problems])
+        return Assessment(None, read + [locator.locate(p) for p in exc.problems])
+    if read:
+        return Assessment(None, read)
     return Assessment(ev, [], build_summary(ev))
 
 
@@ -119,7 +126,6 @@ def prepare() -> None:
     from remanxl.method.evaluate import evaluate  # noqa: F401
     from remanxl.method.factors import default_factors
     from remanxl.sheet.reader import read_tables  # noqa: F401
-    from remanxl.sheet.spelling import spelling_problems  # noqa: F401
     from remanxl.sheet.summary import build_summary  # noqa: F401
 
     default_factors()

@@ -54,14 +54,30 @@ FACTOR_TABLES = {
     "lumped_pollutants": "LumpedPollutants",
     "units": "Units",
     "ncv_units": "NcvUnits",
+    "energy_ghg_sources": "EnergyGhgSources",
+    "densities": "Densities",
 }
+#: The user's own words (field, alias, key) on the Factors sheet: added to the vocabulary.
+ALIASES_TABLE = "Aliases"
 #: Every Excel table remanxl reads, by case-folded name (Excel table names ignore case) -> canonical name.
-READ_TABLES = {n.casefold(): n for n in [s.excel_table for s in INPUT_SHEETS] + [SETTINGS_TABLE]
+READ_TABLES = {n.casefold(): n for n in [s.excel_table for s in INPUT_SHEETS] + [SETTINGS_TABLE, ALIASES_TABLE]
                + list(FACTOR_TABLES.values())}
 
 #: Computed columns of factor tables: (factor table, header) — formulas in formulas.py.
-FACTOR_COMPUTED = {"fuel_emission_factors": "kgco2_per_unit_derived"}
+FACTOR_COMPUTED = {"fuel_emission_factors": ("kgco2_per_unit_derived",)}
 FACTOR_SPARE_ROWS = 8
+
+#: Width of each input column (characters), by column key; a table may differ (WIDTHS_BY_TABLE).
+WIDTHS = {"side": 11, "process": 16, "energy_type": 20, "quantity": 12, "unit": 9, "flow": 10, "provenance": 12,
+          "note": 30, "material": 22, "category": 16, "stream": 13, "source": 18, "pollutant": 18, "part_id": 11,
+          "name": 22, "unit_mass_kg": 11, "fate": 15, "intact_count": 10, "washable_count": 10, "cleaned_count": 10,
+          "consumable": 10, "old_part_treatment": 17, "new_unit_mass_kg": 11}
+WIDTHS_BY_TABLE = {("solid_waste", "stream"): 22, ("solid_waste", "category"): 11, ("parts", "quantity"): 10}
+
+
+def column_width(table: str, key: str) -> int:
+    return WIDTHS_BY_TABLE.get((table, key), WIDTHS.get(key, 14))
+
 
 #: Computed columns remanxl appends to an input table: (key, header).  Their formulas are in
 #: :mod:`remanxl.sheet.formulas`.

@@ -1,28 +1,29 @@
-"""Read a filled workbook into plain input tables with python-calamine.
+"""Blocks of cells into an evaluation's input, with every problem located at its cell.
 
-Only cached cell values are read (calamine does not evaluate formulas); the
-inputs are typed values, and every derived figure is recomputed by the core.
-Each row remembers where it came from, so a fault is reported as
-*sheet, row, column, what was expected*.
+One reader for every way remanxl meets a spreadsheet: a workbook file (python-calamine), the
+workbook open in Excel (xlwings) and the ranges given to ``REMAN_EVALUATE``.  Each gives blocks
+(:class:`~remanxl.sheet.grid.Block`); :func:`read_tables` turns them into an
+:class:`~remanxl.method.inputs.EvaluationInput` and a :class:`Locator` that maps the core's
+problems (table, row, column key) back to sheet, row and column.
+
+Reading never stops at the first fault: a table that cannot be read is reported and the others
+are still read, so a user sees every problem of a workbook in one pass.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from remanxl.i18n import Msg
 from remanxl.method.errors import InputError, Problem
 from remanxl.method.factors import factor_rows
-from remanxl.method.inputs import TABLES, ColumnTable, EvaluationInput, match_headers
+from remanxl.method.inputs import TABLES, EvaluationInput
 from remanxl.method.settings import SPEC_BY_NAME
-from remanxl.sheet.layout import FACTOR_COMPUTED, FACTOR_TABLES, INPUT_SHEETS, SETTINGS_SHEET, SETTINGS_TABLE
+from remanxl.method.values import fold
+from remanxl.sheet.grid import Block, column_letter, columns_from_grid, match_headers
+from remanxl.sheet.layout import (ALIASES_TABLE, FACTOR_COMPUTED, FACTOR_TABLES, INPUT_SHEETS, SETTINGS_SHEET,
+                                  SETTINGS_TABLE)
 
-
-def column_letter(index: int) -> str:
-    """Excel's letters of a 1-based column number (1 -> A, 28 -> AB); openpyxl's, without importing it."""
-    letters = ""
-    while index > 0:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
+__all__ = ["read_tables", "identify", "Reading", "WorkbookReadError", "Located", "Locator", "column_letter"]
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,7 @@ class Place:
     sheet: str
     header_row: int
     columns: dict[str, str]  # key -> column letter
+    label: str = ""  # the table's name, for a block without a sheet (a function's argument)
 
 
 @dataclass
@@ -49,18 +51,28 @@ class Located:
         """A problem with the file as a whole (its message names the file)."""
         return cls("", None, None, None, message)
 
-    def __str__(self) -> str:
+    def render(self, lang: str = "en") -> str:
+        """The problem as one line in ``lang``: where, then what (see :mod:`remanxl.i18n`)."""
+        from remanxl.i18n import tr
+
+        message = tr(self.message, lang)
         if not self.sheet:  # a problem with the file as a whole: its message names the file
-            return self.message
-        where = f"sheet '{self.sheet}'"
-        if self.row is not None:
-            where += f", row {self.row}"
-        if self.cell:
-            col = "".join(ch for ch in self.cell if ch.isalpha())
-            where += f", column {col}" + (f" ({self.column})" if self.column else "")
+            return message
+        letter = "".join(ch for ch in self.cell if ch.isalpha()) if self.cell else ""
+        if self.row is not None and letter and self.column:
+            where = Msg("where.cell", sheet=self.sheet, row=self.row, col=letter, header=self.column)
+        elif self.row is not None and letter:
+            where = Msg("where.cell_bare", sheet=self.sheet, row=self.row, col=letter)
+        elif self.row is not None:
+            where = Msg("where.row", sheet=self.sheet, row=self.row)
         elif self.column:
-            where += f", {self.column}"
-        return f"{where}: {self.message}"
+            where = Msg("where.column", sheet=self.sheet, header=self.column)
+        else:
+            where = Msg("where.sheet", sheet=self.sheet)
+        return f"{tr(where, lang)}: {message}"
+
+    def __str__(self) -> str:
+        return self.render("en")
 
 
 @dataclass
@@ -68,34 +80,43 @@ class Locator:
     places: dict[str, Place] = field(default_factory=dict)
     settings_rows: dict[str, int] = field(default_factory=dict)
     settings_value_col: str = "C"
+    settings_sheet: str = SETTINGS_SHEET
 
     def locate(self, p: Problem) -> Located:
         if p.table == "settings":
             row = self.settings_rows.get(p.column or "")
             cell = f"{self.settings_value_col}{row}" if row else None
-            return Located(SETTINGS_SHEET, cell, row, p.column, p.message)
+            return Located(self.settings_sheet, cell, row, p.column, p.message)
         place = self.places.get(p.table)
         if place is None:
             return Located(p.table, None, None, p.column, p.message)
         row = place.header_row + 1 + p.row if p.row is not None else None
         letter = place.columns.get(p.column or "")
-        header = TABLES[p.table].column(p.column).header if p.table in TABLES and p.column in TABLES[p.table].keys else p.column
+        header = TABLES[p.table].column(p.column).header if p.table in TABLES and p.column in TABLES[p.table].keys \
+            else p.column
         return Located(place.sheet, f"{letter}{row}" if letter and row else None, row, header, p.message)
 
 
 @dataclass
-class WorkbookData:
+class Reading:
+    """What :func:`read_tables` read: the input, where each table sits, and what could not be read
+    (the tables', in their order, and the settings')."""
+
     inputs: EvaluationInput
     locator: Locator
+    table_problems: list[Located]
+    settings_problems: list[Located]
+
+    @property
+    def problems(self) -> list[Located]:
+        return self.table_problems + self.settings_problems
 
 
 class WorkbookReadError(InputError):
     """Problems found while reading, already located in the workbook."""
 
-    def __init__(self, located: list[Located], groups: tuple = ()):
+    def __init__(self, located: list[Located]):
         self.located = located
-        # (tables, settings, spelling): lets two partial readings be merged in one reading's order
-        self.groups = groups or (located, [], [])
         super().__init__([Problem(x.sheet, x.row, x.column, x.message) for x in located])
 
     def __str__(self) -> str:
@@ -106,12 +127,14 @@ def _clean(v):
     return None if v == "" else v
 
 
-def read_tables(tables: dict[str, tuple[str, int, int, list, list[list]]], part: str = "all") -> WorkbookData:
-    """Build the inputs from raw table blocks: name -> (sheet, header row, first col, headers, data rows).
+def read_tables(blocks: dict[str, Block], part: str = "all", whole_workbook: bool = True) -> Reading:
+    """The input of the blocks remanxl reads (by Excel table name: input tables, Settings, factor
+    tables, Aliases), and every problem of reading them, in the tables' order.
 
-    Shared by the file reader and the xlwings adapter, so both validate the same way.  ``part``
-    ``"inventory"`` reads everything but the parts ledger; ``"parts"`` reads the ledger and the
-    settings it needs (their own faults are the inventory reading's to report).
+    ``part`` ``"inventory"`` reads everything but the parts ledger; ``"parts"`` reads the ledger
+    and the settings and aliases it needs (their faults are the inventory reading's to report).
+    In a workbook every input table and the settings must be there; ``whole_workbook=False`` (the
+    ranges given to ``REMAN_EVALUATE``) takes a missing one as empty.
     """
     located: list[Located] = []
     loc = Locator()
@@ -119,83 +142,122 @@ def read_tables(tables: dict[str, tuple[str, int, int, list, list[list]]], part:
     for sheet in INPUT_SHEETS:
         if part != "all" and (sheet.table == "parts") != (part == "parts"):
             continue
-        found = _input_table(sheet, tables.get(sheet.excel_table), loc)
+        block = blocks.get(sheet.excel_table)
+        if block is None and not whole_workbook:
+            continue
+        found = _input_table(sheet, block, loc)
         if isinstance(found, Located):
             located.append(found)
         else:
             inp.tables[sheet.table] = found
-    settings_block = tables.get(SETTINGS_TABLE)
-    settings_located = _settings(settings_block, loc, inp) if settings_block is not None else [
-        Located(SETTINGS_SHEET, None, None, None, f"no Excel table named {SETTINGS_TABLE}")]
+    settings_block = blocks.get(SETTINGS_TABLE)
+    if settings_block is not None:
+        settings_located = _settings(settings_block, loc, inp)
+    elif not whole_workbook:
+        settings_located = []
+    else:
+        settings_located = [Located(SETTINGS_SHEET, None, None, None,
+                                    Msg("read.no_table", table=SETTINGS_TABLE))]
+    aliases = blocks.get(ALIASES_TABLE)
+    if aliases is not None:
+        inp.aliases = _aliases(aliases, loc)
     if part == "parts":  # the ledger's reading uses the settings; their faults are the other reading's
         settings_located = []
     else:
-        _factor_tables(tables, loc, inp)
-    spelling = _spelling(inp, loc)
-    if located or settings_located or spelling:
-        raise WorkbookReadError(located + settings_located + spelling, (located, settings_located, spelling))
-    return WorkbookData(inp, loc)
+        _factor_tables(blocks, loc, inp)
+    return Reading(inp, loc, located, settings_located)
 
 
-def _input_table(sheet, block, loc: Locator) -> ColumnTable | Located:
+def _input_table(sheet, block: Block | None, loc: Locator):
     if block is None:
-        return Located(sheet.sheet, None, None, None,
-                       f"no Excel table named {sheet.excel_table}; the template's input table was removed "
-                       "or renamed (create it again from the template)")
-    sheet_name, header_row, first_col, headers, data = block
-    _, positions, missing = match_headers(headers, sheet.table)
+        return Located(sheet.sheet, None, None, None, Msg("read.no_input_table", table=sheet.excel_table))
+    _, positions, missing = match_headers(block.headers, sheet.table)
     if missing:
         expected = [c.header for c in TABLES[sheet.table].columns if c.required]
-        return Located(sheet_name, f"{column_letter(first_col + 1)}{header_row}", header_row, None,
-                       f"table {sheet.excel_table}: header(s) renamed or removed: {', '.join(missing)}; "
-                       f"expected the columns {', '.join(expected)}")
-    loc.places[sheet.table] = Place(sheet_name, header_row,
-                                    {k: column_letter(first_col + i + 1) for k, i in positions.items()})
+        return Located(block.sheet, f"{column_letter(block.first_col + 1)}{block.header_row}", block.header_row, None,
+                       Msg("read.headers_missing", table=sheet.excel_table, missing=", ".join(missing),
+                           expected=", ".join(expected)))
+    loc.places[sheet.table] = Place(block.sheet, block.header_row,
+                                    {k: column_letter(block.first_col + i + 1) for k, i in positions.items()},
+                                    sheet.excel_table)
     # The headers matched, so the rows are all there is to take, column by column (a plant ledger
     # has tens of thousands of rows); calamine's blank cell is "".
-    return ColumnTable.from_grid(data, positions, empty="")
+    return columns_from_grid(block.rows, positions, empty="")
 
 
-def _settings(block, loc: Locator, inp: EvaluationInput) -> list[Located]:
+def _settings(block: Block, loc: Locator, inp: EvaluationInput) -> list[Located]:
     located = []
-    sheet_name, header_row, first_col, headers, data = block
-    key_i = 0
-    value_i = next((i for i, h in enumerate(headers) if str(h).casefold().startswith("value")), 2)
-    loc.settings_value_col = column_letter(first_col + value_i + 1)
-    for k, r in enumerate(data):
-        key = str(r[key_i]).strip() if r and r[key_i] not in (None, "") else None
-        if key is None:
+    headers = [fold(h) if h is not None else "" for h in block.headers]
+    value_i = next((i for i, h in enumerate(headers) if h.startswith("value") or h.startswith("值")), 2)
+    loc.settings_value_col = column_letter(block.first_col + value_i + 1)
+    loc.settings_sheet = block.sheet
+    for k, r in enumerate(block.rows):
+        key = str(r[0]).strip() if r and r[0] not in (None, "") else None
+        if key is None or key.startswith("#"):
             continue
-        loc.settings_rows[key] = header_row + 1 + k
+        loc.settings_rows[key] = block.header_row + 1 + k
         if key in SPEC_BY_NAME:
             inp.settings[key] = _clean(r[value_i]) if value_i < len(r) else None
         else:
-            located.append(loc.locate(Problem("settings", None, key, f"unknown setting {key!r}")))
+            located.append(loc.locate(Problem("settings", None, key, Msg("setting.unknown", name=key[:40],
+                                                                          names=", ".join(SPEC_BY_NAME)))))
     return located
 
 
-def _factor_tables(tables: dict, loc: Locator, inp: EvaluationInput) -> None:
+def _aliases(block: Block, loc: Locator) -> list[dict]:
+    headers = [str(h).strip() for h in block.headers]
+    loc.places["aliases"] = Place(block.sheet, block.header_row,
+                                  {h: column_letter(block.first_col + i + 1) for i, h in enumerate(headers)},
+                                  ALIASES_TABLE)
+    return [r for r in factor_rows(headers, block.rows) if r.get("alias") and r.get("key")]
+
+
+def _factor_tables(blocks: dict[str, Block], loc: Locator, inp: EvaluationInput) -> None:
     for name, excel_name in FACTOR_TABLES.items():
-        block = tables.get(excel_name)
+        block = blocks.get(excel_name)
         if block is None:
             continue  # factor tables are optional: the shipped ones apply
-        sheet_name, header_row, first_col, headers, data = block
-        loc.places[f"factors:{name}"] = Place(sheet_name, header_row,
-                                              {h: column_letter(first_col + i + 1) for i, h in enumerate(headers)})
-        inp.factors[name] = factor_rows(headers, data, ignore=(FACTOR_COMPUTED.get(name),))
+        headers = [str(h).strip() if h is not None else "" for h in block.headers]
+        loc.places[f"factors:{name}"] = Place(block.sheet, block.header_row,
+                                              {h: column_letter(block.first_col + i + 1) for i, h in enumerate(headers)},
+                                              excel_name)
+        inp.factors[name] = factor_rows(headers, block.rows, ignore=FACTOR_COMPUTED.get(name, ()))
 
 
-def _spelling(inp: EvaluationInput, loc: "Locator") -> list[Located]:
-    """Non-canonical spellings the native formulas would misread (see :mod:`remanxl.sheet.spelling`)."""
+def identify(grids, label: str = "argument") -> tuple[dict[str, Block], list[Located]]:
+    """Blocks of anonymous ranges (``REMAN_EVALUATE``'s arguments), each recognised by its header row:
+    an input table, the settings (``Setting`` … ``Value``), a factor table or the aliases (their
+    columns).  Returns the blocks by Excel table name and what could not be recognised."""
     from remanxl.method.factors import default_factors
-    from remanxl.sheet.spelling import needs_factors, spelling_problems
 
-    extra = {str(next(iter(r.values()))) for rows in inp.factors.values() for r in rows}  # user-added keys
-    out = []
-    for table, rows in inp.tables.items():
-        factors = default_factors() if needs_factors(table) else None
-        out += [loc.locate(p) for p in spelling_problems(table, rows, factors, extra)]
-    return out
-
-
-__all__ = ["read_tables", "WorkbookData", "WorkbookReadError", "Located", "Locator"]
+    blocks: dict[str, Block] = {}
+    problems: list[Located] = []
+    factor_columns = {FACTOR_TABLES[n]: t.columns for n, t in default_factors().tables.items() if n in FACTOR_TABLES}
+    for i, grid in enumerate(grids, start=1):
+        if not grid or not grid[0] or all(h in (None, "") for h in grid[0]):
+            problems.append(Located(f"{label} {i}", None, None, None, Msg("read.empty_range")))
+            continue
+        headers = ["" if h is None else h for h in grid[0]]
+        rows = [["" if v is None else v for v in r] for r in grid[1:]]
+        names = [fold(h) for h in headers]
+        name = None
+        if names[0].startswith("setting") and any(h.startswith("value") or h.startswith("值") for h in names):
+            name = SETTINGS_TABLE
+        elif {"field", "alias", "key"} <= set(names):
+            name = ALIASES_TABLE
+        else:
+            for excel_name, columns in factor_columns.items():
+                if [fold(c) for c in columns] == names[:len(columns)]:
+                    name = excel_name
+                    break
+        if name is None:
+            table, _, missing = match_headers(headers)
+            if table is None:
+                problems.append(Located(f"{label} {i}", None, None, None, Msg("read.unknown_range")))
+                continue
+            name = next(s.excel_table for s in INPUT_SHEETS if s.table == table)
+        if name in blocks:
+            problems.append(Located(f"{label} {i}", None, None, None, Msg("read.range_twice", table=name)))
+            continue
+        blocks[name] = Block(f"{label} {i} ({name})", 1, 0, headers, rows)
+    return blocks, problems

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import python_calamine as pc
 
-from remanxl.sheet.layout import READ_TABLES, SETTINGS_TABLE, STYLE_NAMES, SUMMARY_SHEET
+from remanxl.sheet.layout import ALIASES_TABLE, READ_TABLES, SETTINGS_TABLE, STYLE_NAMES, SUMMARY_SHEET
 from remanxl.sheet.reader import Located, WorkbookReadError
 from remanxl.workbook.safety import UnsafeWorkbookError, check_cell_extents, check_in_background, table_sheet_parts
 
@@ -207,7 +207,7 @@ def read_blocks(path: Path, scan: bool = True, half: str | None = None) -> dict:
 
 def _in_half(canonical: str, half: str | None) -> bool:
     if half == "parts":
-        return canonical in (_LARGE_TABLE, SETTINGS_TABLE)
+        return canonical in (_LARGE_TABLE, SETTINGS_TABLE, ALIASES_TABLE)
     return half is None or canonical != _LARGE_TABLE
 
 
@@ -225,9 +225,11 @@ def _worksheet_parts(path: Path) -> list[str]:
         return [n for n in zf.namelist() if n.startswith("xl/worksheets/") and n.endswith(".xml")]
 
 
-def _block(t) -> tuple:
-    start_row, start_col = t.start
-    return (t.sheet, start_row, start_col, list(t.columns), t.to_python())
+def _block(t):
+    from remanxl.sheet.grid import Block
+
+    start_row, start_col = t.start  # calamine's start is the 0-based first data row: the header's 1-based row
+    return Block(t.sheet, start_row, start_col, list(t.columns), t.to_python())
 
 
 class FileWorkbook:

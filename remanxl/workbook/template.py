@@ -24,10 +24,11 @@ from remanxl.method.errors import InputError
 from remanxl.method.evaluate import evaluate
 from remanxl.method.factors import default_factors
 from remanxl.method.indicators import INDICATORS
-from remanxl.method.inputs import CHOICES, TABLES, EvaluationInput
+from remanxl.method.inputs import TABLES, EvaluationInput
+from remanxl.method.vocabulary import choice_words
 from remanxl.method.settings import SETTINGS
 from remanxl.sheet import formulas
-from remanxl.sheet.layout import (COMPUTED, DERIVED_SETTINGS, FACTOR_COMPUTED, FACTOR_SPARE_ROWS, FACTOR_TABLES,
+from remanxl.sheet.layout import (COMPUTED, column_width, DERIVED_SETTINGS, FACTOR_COMPUTED, FACTOR_SPARE_ROWS, FACTOR_TABLES,
                                      FACTORS_SHEET, GUIDE_SHEET, HEADER_ROW, INPUT_SHEETS, LIVE_ANCHOR_ROW,
                                      LIVE_SHEET, SETTINGS_HEADERS,
                                      SETTINGS_SHEET, SETTINGS_TABLE, STYLE_NAMES, SUMMARY_COL, SUMMARY_FIRST_ROW,
@@ -154,8 +155,7 @@ def _settings(wb, inp: EvaluationInput | None):
 
 def _factor_headers(name: str) -> list[str]:
     cols = list(default_factors()[name].columns)
-    extra = FACTOR_COMPUTED.get(name)
-    return cols + ([extra] if extra else [])
+    return cols + list(FACTOR_COMPUTED.get(name, ()))
 
 
 def _factors(wb, inp: EvaluationInput | None):
@@ -180,7 +180,7 @@ def _factors(wb, inp: EvaluationInput | None):
             r = head + k
             for i, h in enumerate(headers, start=1):
                 c = ws.cell(r, i)
-                if h == FACTOR_COMPUTED.get(name):
+                if h in FACTOR_COMPUTED.get(name, ()):
                     c.value = "=" + formulas.derived_fuel_factor_formula()
                     c.style = "rx computed number"
                     continue
@@ -203,7 +203,7 @@ def _factors(wb, inp: EvaluationInput | None):
 def _list_source(table: str, column) -> str | None:
     """The drop-down source of an input column."""
     if column.kind == "choice":
-        return '"' + ",".join(CHOICES[column.choices]) + '"'
+        return '"' + ",".join(choice_words().keys(column.choices)) + '"'
     if column.kind == "unit":
         return "rx_list_units"
     if column.key == "energy_type":
@@ -233,7 +233,7 @@ def _input_sheet(wb, sheet, inp: EvaluationInput | None):
         cell = ws.cell(HEADER_ROW, i, c.header)
         cell.style = "rx header"
         cell.comment = Comment(c.help or c.header, "remanxl") if c.help else None
-        ws.column_dimensions[get_column_letter(i)].width = max(c.width, 8)
+        ws.column_dimensions[get_column_letter(i)].width = column_width(sheet.table, c.key)
     for j, (_, header) in enumerate(computed, start=len(columns) + 1):
         ws.cell(HEADER_ROW, j, header).style = "rx header"
         ws.column_dimensions[get_column_letter(j)].width = 14
