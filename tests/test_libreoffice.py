@@ -138,17 +138,23 @@ def test_xlsxwriter_dynamic_array_formula(lo, tmp_path):
     assert c["F20"] == "Symbol 符号" and "F21" not in c
 
 
+ENERGY = [["Side", "Energy type", "Quantity", "Unit"],
+          ["reman", "电力", 1, "MWh"],
+          ["original", "electricity", 4000, "度"]]
+
+
 def test_varargs_take_several_blocks(lo, tmp_path):
     """REMAN_EVALUATE(*tables): each block with its own header row, up to 24 of them."""
     cells = {}
-    for r, row in enumerate([WATER[0], WATER[1], [], WATER[0], WATER[2]], start=1):
+    for r, row in enumerate([*WATER, [], *ENERGY], start=1):
         cells.update({f"{'ABCD'[k]}{r}": v for k, v in enumerate(row)})
-    cells["F1"] = ArrayFormula("F1:O15", "=REMAN_EVALUATE(A1:D2,A4:D5)")
+    cells["F1"] = ArrayFormula("F1:O16", "=REMAN_EVALUATE(A1:D3,A5:D7)")
     c = lo.recalculate(book(tmp_path, cells))["S"]
-    expected = REGISTRY["REMAN_EVALUATE"].func([list(r) for r in WATER[:2]], [list(r) for r in (WATER[0], WATER[2])])
-    sw_row = next(r for r in range(1, 16) if c[f"F{r}"] == "SW")
-    assert close(c[f"I{sw_row}"], 0.815384615384615)
-    assert c[f"I{sw_row}"] == expected[sw_row - 1][3]
+    expected = REGISTRY["REMAN_EVALUATE"].func([list(r) for r in WATER], [list(r) for r in ENERGY])
+    sw_row = next(r for r in range(1, 17) if c[f"F{r}"] == "SW")
+    se_row = next(r for r in range(1, 17) if c[f"F{r}"] == "SE")
+    assert close(c[f"I{sw_row}"], 0.815384615384615) and close(c[f"I{se_row}"], 0.75)
+    assert c[f"I{sw_row}"] == expected[sw_row - 1][3] and c[f"I{se_row}"] == expected[se_row - 1][3]
 
 
 def test_every_registry_function_resolves(lo, tmp_path):

@@ -96,14 +96,20 @@ def test_template_structure_read_back_with_openpyxl():
     wb = load_workbook(path)
     assert wb.sheetnames[:2] == ["Guide 说明", "Settings 设置"]
     assert SUMMARY_SHEET in wb.sheetnames and "Factors 系数" in wb.sheetnames
+    assert wb.active.title == "Guide 说明"
     energy = wb["Energy 能源"]
     assert "Energy" in energy.tables
-    assert energy.freeze_panes == "A5"
-    assert energy.protection.sheet and not energy.protection.password
-    assert energy["A5"].protection.locked is False  # input cell
-    assert energy["J5"].protection.locked is True  # computed cell (kgce per unit)
-    assert energy["J5"].value.startswith("=IF(")
-    assert any("reman,original" in (dv.formula1 or "") for dv in energy.data_validations.dataValidation)
+    assert energy.freeze_panes == "B5"
+    assert not energy.protection.sheet  # unprotected: Excel grows a table when a row is typed below it
+    assert energy["A5"].style == "rx input"
+    table = energy.tables["Energy"]
+    kgce = next(c for c in table.tableColumns if c.name == "kgce 折标煤")
+    assert kgce.calculatedColumnFormula.attr_text.startswith("IFERROR(")  # filled into new rows by Excel
+    side = next(dv for dv in energy.data_validations.dataValidation if "A5" in str(dv.sqref))
+    assert side.formula1 == "rx_words_side" and side.showErrorMessage and side.errorStyle == "stop"
+    unit = next(dv for dv in energy.data_validations.dataValidation if "E5" in str(dv.sqref))
+    assert unit.formula1 == "rx_words_unit" and unit.showErrorMessage and unit.errorStyle == "warning"
+    assert energy.conditional_formatting  # rows that cannot be read turn red
     styles = {s if isinstance(s, str) else s.name for s in wb.named_styles}
     assert {"rx input", "rx computed", "rx percent"} <= styles
     summary = wb[SUMMARY_SHEET]
@@ -228,17 +234,22 @@ def test_an_interrupted_write_leaves_the_original_intact(tmp_path, monkeypatch, 
     assert [p.name for p in tmp_path.iterdir()] == ["book.xlsx"]  # no temporary file left behind
 
 
-def test_an_undefined_rate_is_an_error_cell_never_zero(tmp_path):
+def test_an_undefined_rate_says_why_and_is_never_zero(tmp_path):
+    """No error value in sight: the value says why in words; the chart's own (folded) column holds #N/A, so
+    no chart shows it as 0 %."""
     inp = {"water": [{"side": "reman", "stream": "fresh_water", "quantity": 5, "unit": "m3"},
                      {"side": "original", "stream": "fresh_water", "quantity": 0, "unit": "m3"}]}
     path = vector_workbook(tmp_path / "zero.xlsx", inp)
     assert evaluate_workbook(path).ok
     got = summary_values(path)
-    assert got["SW"][0] == "#DIV/0!"  # original side 0
-    assert got["SE"][0] == "#N/A"  # no energy rows at all
+    assert got["SW"][0].startswith("n/a — no data on the original side")  # original side 0
+    assert got["SE"][0].startswith("n/a — no data on the original side")  # no energy rows at all
     ws = load_workbook(path)[SUMMARY_SHEET]
     reason = ws.cell(SUMMARY_FIRST_ROW + 2, SUMMARY_COL["warnings"] + 1).value
     assert "undefined" in reason
+    chart = load_workbook(path, data_only=True)[SUMMARY_SHEET].cell(SUMMARY_FIRST_ROW + 2, SUMMARY_COL["chart"] + 1)
+    assert chart.value == "#N/A"
+    assert ws.column_dimensions[chart.column_letter].hidden
 
 
 def test_a_workbook_takes_the_users_own_words(tmp_path):

@@ -57,8 +57,9 @@ def _cell(column: str, value):
 
 
 def _fold(key) -> str:
-    """How a key or name is compared: :func:`~remanxl.method.values.fold`, spaces as underscores."""
-    return fold(key).replace(" ", "_")
+    """How a key or name is compared: :func:`~remanxl.method.values.fold` (case, width and runs of spaces
+    do not matter), as the workbook's native formulas compare words (TRIM, ASC, case-blind MATCH)."""
+    return fold(key)
 
 
 #: The vocabulary field whose words name each factor table's rows (see :mod:`remanxl.method.vocabulary`).
@@ -96,7 +97,8 @@ class FactorTable:
         for key in self.rows:  # keys first: a key always means its own row
             index.setdefault(_fold(key), []).append(key)
         for key, row in self.rows.items():
-            for name in (row.get("name_en"), row.get("name_zh")):
+            caption = f"{key} {row['name_zh']}" if isinstance(row.get("name_zh"), str) and row["name_zh"] else None
+            for name in (caption, row.get("name_en"), row.get("name_zh")):
                 if isinstance(name, str) and name.strip():
                     keys = index.setdefault(_fold(name), [])
                     if key not in keys:

@@ -38,6 +38,11 @@ def _norm(symbol) -> str:
     return unicodedata.normalize("NFKC", str(symbol)).strip().translate(_FOLD)
 
 
+def _word(text) -> str:
+    """A unit's name or alias as compared: folded, without spaces (a symbol never has one: ``k Wh`` is kWh)."""
+    return fold(text).replace(" ", "").translate(_FOLD)
+
+
 class UnitTable:
     """Look-up and conversion over the rows of the units table.
 
@@ -59,11 +64,11 @@ class UnitTable:
         for r in rows:
             for name in (r.get("name_zh"), r.get("name_en")):
                 if isinstance(name, str) and name.strip():
-                    self._words.setdefault(fold(name), self._units[_norm(r["unit"])])
+                    self._words.setdefault(_word(name), self._units[_norm(r["unit"])])
         for word, symbol in (aliases or {}).items():
             unit = self._units.get(_norm(symbol))
             if unit is not None:
-                self._words.setdefault(fold(word), unit)
+                self._words.setdefault(_word(word), unit)
 
     def lookup(self, symbol) -> Unit | None:
         """The unit ``symbol`` names (see the class), or None."""
@@ -73,7 +78,7 @@ class UnitTable:
         candidates = self._folded.get(text.casefold(), [])
         if len(candidates) == 1 and (text == text.lower() or text == text.upper()):
             return candidates[0]
-        return self._words.get(fold(symbol))
+        return self._words.get(_word(symbol))
 
     def get(self, symbol: str) -> Unit:
         unit = self.lookup(symbol)

@@ -37,11 +37,12 @@ class Workbook(Protocol):
 
 @dataclass
 class Assessment:
-    """What a workbook's tables give: an evaluation and its summary, or the located problems."""
+    """What a workbook's tables give: an evaluation and the fingerprint of the inputs it read (see
+    :mod:`remanxl.sheet.fingerprint`), or the located problems."""
 
     evaluation: Evaluation | None
     problems: list[Located]
-    summary: SummaryModel | None = None
+    fingerprint: dict | None = None
 
 
 def assess(blocks: dict[str, Block], name: str) -> Assessment:
@@ -59,6 +60,7 @@ class Half:
 
     sums: object  # remanxl.method.evaluate.InventorySums or PartsSums
     reading: Reading
+    fingerprint: dict  # of the tables this half read
 
     @property
     def problems(self) -> list[Located]:
@@ -75,7 +77,7 @@ def assess_inventory(blocks: dict[str, Block], name: str, whole_workbook: bool =
 
     reading = read_tables(blocks, "inventory", whole_workbook)
     reading.inputs.source = name
-    return Half(sum_inventory(reading.inputs), reading)
+    return Half(sum_inventory(reading.inputs), reading, _fingerprint(blocks, "inventory"))
 
 
 def assess_parts(blocks: dict[str, Block], whole_workbook: bool = True) -> Half:
@@ -92,9 +94,19 @@ def assess_parts(blocks: dict[str, Block], whole_workbook: bool = True) -> Half:
     reading = read_tables(blocks, "parts", whole_workbook)
     words = choice_words().with_aliases(reading.inputs.aliases)
     settings, _ = settings_of(reading.inputs.settings, words)  # faulty settings are reported by the other half
+    fingerprint = _fingerprint(blocks, "parts")
     if "parts" not in reading.inputs.tables:
-        return Half(None, reading)
-    return Half(sum_parts(reading.inputs.tables["parts"], settings, words), reading)
+        return Half(None, reading, fingerprint)
+    return Half(sum_parts(reading.inputs.tables["parts"], settings, words), reading, fingerprint)
+
+
+def _fingerprint(blocks: dict[str, Block], half: str) -> dict:
+    """The fingerprint of the tables a half reads (the ledger's half: the ledger only)."""
+    from remanxl.sheet.fingerprint import of_blocks
+    from remanxl.sheet.layout import BY_TABLE
+
+    ledger = BY_TABLE["parts"].excel_table
+    return of_blocks({k: b for k, b in blocks.items() if (k == ledger) == (half == "parts")})
 
 
 def finish(inventory: Half, parts: Half) -> Assessment:
@@ -103,7 +115,6 @@ def finish(inventory: Half, parts: Half) -> Assessment:
     from remanxl.method.errors import InputError
     from remanxl.method.evaluate import combine
     from remanxl.method.parts import Ledger, PartsSums
-    from remanxl.sheet.summary import build_summary
 
     locator = inventory.reading.locator
     locator.places.update(parts.reading.locator.places)
@@ -117,7 +128,7 @@ def finish(inventory: Half, parts: Half) -> Assessment:
         return Assessment(None, read + [locator.locate(p) for p in exc.problems])
     if read:
         return Assessment(None, read)
-    return Assessment(ev, [], build_summary(ev))
+    return Assessment(ev, [], {**inventory.fingerprint, **parts.fingerprint})
 
 
 def prepare() -> None:
@@ -126,7 +137,6 @@ def prepare() -> None:
     from remanxl.method.evaluate import evaluate  # noqa: F401
     from remanxl.method.factors import default_factors
     from remanxl.sheet.reader import read_tables  # noqa: F401
-    from remanxl.sheet.summary import build_summary  # noqa: F401
 
     default_factors()
 
@@ -156,9 +166,13 @@ class Outcome:
         return self.evaluation is not None and not self.problems
 
 
-def recompute(book: Workbook, write: bool = True) -> Outcome:
-    """Read → validate → compute → write the summary; on any problem write nothing but the report."""
+def recompute(book: Workbook, write: bool = True, now: str | None = None) -> Outcome:
+    """Read → validate → compute → write the summary; on any problem write nothing but the report.
+
+    ``now`` (ISO 8601) is the time the summary records (default: when the evaluation was computed).
+    """
     from remanxl.sheet.reader import WorkbookReadError
+    from remanxl.sheet.summary import build_summary
 
     try:
         result = book.assess()
@@ -168,6 +182,8 @@ def recompute(book: Workbook, write: bool = True) -> Outcome:
         book.show_problems(result.problems)
         return Outcome(book.name, None, result.problems)
     book.clear_problems()
+    if now:
+        result.evaluation.computed_at = now
     if write:
-        book.write_summary(result.summary)
+        book.write_summary(build_summary(result.evaluation, result.fingerprint))
     return Outcome(book.name, result.evaluation, [], write)

@@ -1,40 +1,81 @@
 """Native worksheet formulas of the template, as stored in the file (OOXML formula text).
 
-These let a workbook show row-level kgce, CO2e and pollution equivalents and the
-per-side subtotals with no Python at all.  They mirror the core's arithmetic
-operation for operation, so a spreadsheet engine agrees with the core to the
-last few bits (the tests check 1e-9).  Structured references are written in
-file form (``Energy[[#This Row],[Quantity 数量]]``), which Excel shows as
-``[@[Quantity 数量]]``.
+They let a workbook compute every row's kgce, kgCO₂e, pollution equivalents and ledger masses and
+the Summary's 14 indicators with no Python at all — in Excel without the add-in, in WPS and in
+LibreOffice — and they mirror the core operation for operation, so a spreadsheet engine agrees
+with the core to the last few bits (the tests check 1e-9).
+
+Every word a user types is first read as the core reads it: each row has *read as* columns holding
+the key of its side, type, unit … looked up in the Lists sheet (:mod:`remanxl.sheet.lists`), so
+再制造, ``REMAN`` and ``reman 再制造`` give the same numbers.  Settings are read the same way (the
+Settings sheet's *Read as* column).  Structured references are written in file form
+(``Energy[[#This Row],[Quantity 数量]]``), which Excel shows as ``[@[Quantity 数量]]``; functions
+newer than Excel 2010 carry their ``_xlfn.`` prefix.
 """
 from __future__ import annotations
 
 from remanxl.method.inputs import TABLES
 from remanxl.sheet.layout import BY_TABLE, COMPUTED, setting_name
+from remanxl.sheet.lists import KEY_FIELDS, keys_name, symbols_count, words_name
 
 _ESCAPE = str.maketrans({"[": "'[", "]": "']", "#": "'#", "'": "''"})
+Q = '"'
 
 
-def _header(table: str, key: str) -> str:
-    for k, h in COMPUTED.get(table, ()):
-        if k == key:
-            return h
+def header(table: str, key: str) -> str:
+    """The header of an input or computed column."""
+    for c in COMPUTED.get(table, ()):
+        if c.key == key:
+            return c.header
     return TABLES[table].column(key).header
 
 
 def col(table: str, key: str) -> str:
     """Whole data column of an input table: ``Energy[kgce 折标煤]``."""
-    return f"{BY_TABLE[table].excel_table}[{_header(table, key).translate(_ESCAPE)}]"
+    return f"{BY_TABLE[table].excel_table}[{header(table, key).translate(_ESCAPE)}]"
+
+
+def cols(table: str, first: str, last: str) -> str:
+    """Data columns ``first`` … ``last`` of an input table: ``Energy[[Side 侧别]:[Note 备注]]``."""
+    return (f"{BY_TABLE[table].excel_table}[[{header(table, first).translate(_ESCAPE)}]:"
+            f"[{header(table, last).translate(_ESCAPE)}]]")
 
 
 def this(table: str, key: str) -> str:
     """The current row's cell of a column: ``Energy[[#This Row],[Quantity 数量]]``."""
-    return f"{BY_TABLE[table].excel_table}[[#This Row],[{_header(table, key).translate(_ESCAPE)}]]"
+    return f"{BY_TABLE[table].excel_table}[[#This Row],[{header(table, key).translate(_ESCAPE)}]]"
 
 
 def s(key: str) -> str:
-    """A setting's named cell."""
+    """A setting as the native formulas read it (its Read-as cell)."""
     return setting_name(key)
+
+
+def word_key(field: str, cell: str) -> str:
+    """The key a typed word means in ``field``: trimmed, full-width folded (ASC), looked up case-blind in the
+    field's list of words; ``""`` for a blank cell or a word remanxl does not know."""
+    return f'IFERROR(INDEX({keys_name(field)},MATCH(TRIM(ASC({cell})),{words_name(field)},0)),"")'
+
+
+def unit_key(cell: str) -> str:
+    """The unit symbol a typed unit means, as :class:`remanxl.method.units.UnitTable` reads it.
+
+    Spaces are dropped and ³ ² ℓ folded; a symbol must be spelled exactly or in one case (``kwh``,
+    ``KWH``), since ``Mg`` is not ``mg``: MATCH is case-blind, so the word found is compared with
+    EXACT.  Names and aliases (千瓦时, 方) are case-blind.
+    """
+    u = (f'SUBSTITUTE(SUBSTITUTE(SUBSTITUTE(SUBSTITUTE(TRIM(ASC({cell}))," ",""),"³","3"),"²","2"),'
+         f'"ℓ","L")')
+    at = f"MATCH({u},{words_name('unit')},0)"
+    n = symbols_count("unit")
+    ok = f"OR({at}>{n},EXACT(INDEX({words_name('unit')},{at}),{u}),EXACT({u},LOWER({u})),EXACT({u},UPPER({u})))"
+    return f'IFERROR(IF({ok},INDEX({keys_name("unit")},{at}),""),"")'
+
+
+def number(cell: str) -> str:
+    """A quantity by the one number rule: a number as it is, text such as ``1,500`` or ``１５`` read
+    (NUMBERVALUE with a point for decimals and commas for thousands), ``""`` otherwise."""
+    return f'IF(ISNUMBER({cell}),{cell},IFERROR(_xlfn.NUMBERVALUE(ASC({cell}),".",","),""))'
 
 
 def uconv(unit: str, to_unit: str) -> str:
@@ -43,76 +84,213 @@ def uconv(unit: str, to_unit: str) -> str:
             f"/INDEX(Units[to_base],MATCH({to_unit},Units[unit],0)))")
 
 
+def dimension(unit: str) -> str:
+    return f"INDEX(Units[dimension],MATCH({unit},Units[unit],0))"
+
+
+def uconv_density(unit: str, to_unit: str, substance: str) -> str:
+    """:func:`uconv`, or through the density of ``substance`` (kg/m3, the Densities table) when one unit
+    is a mass and the other a volume (water typed in 吨), as ``UnitTable.factor`` does."""
+    density = f"INDEX(Densities[kg_per_m3],MATCH({substance},Densities[substance],0))"
+    mass_to_volume = (f"(INDEX(Units[to_base],MATCH({unit},Units[unit],0))/INDEX(Units[to_base],MATCH({Q}kg{Q},"
+                      f"Units[unit],0))/{density}*INDEX(Units[to_base],MATCH({Q}m3{Q},Units[unit],0))"
+                      f"/INDEX(Units[to_base],MATCH({to_unit},Units[unit],0)))")
+    volume_to_mass = (f"(INDEX(Units[to_base],MATCH({unit},Units[unit],0))/INDEX(Units[to_base],MATCH({Q}m3{Q},"
+                      f"Units[unit],0))*{density}*INDEX(Units[to_base],MATCH({Q}kg{Q},Units[unit],0))"
+                      f"/INDEX(Units[to_base],MATCH({to_unit},Units[unit],0)))")
+    return (f'IF({dimension(unit)}={dimension(to_unit)},{uconv(unit, to_unit)},'
+            f'IF({dimension(unit)}="mass",{mass_to_volume},{volume_to_mass}))')
+
+
 def _scale(t: str) -> str:
-    return f"IF({this(t, 'side')}=\"reman\",{s('scale_reman')},{s('scale_original')})"
+    return f"IF({this(t, 'side_k')}=\"reman\",{s('scale_reman')},{s('scale_original')})"
 
 
 def _lookup(table: str, column: str, key: str, key_column: str = "key") -> str:
     return f"INDEX({table}[{column}],MATCH({key},{table}[{key_column}],0))"
 
 
+def _fuel_factor(source: str) -> str:
+    """kgCO2 per unit of a fuel of the FuelFactors table: derived (NCV × CC × OF × 44/12) or tabulated."""
+    derived = _lookup("FuelFactors", "kgco2_per_unit_derived", source)
+    return (f"IF(AND({s('fuel_factor_method')}=\"derived\",{derived}<>\"\"),{derived},"
+            f"{_lookup('FuelFactors', 'kgco2_per_unit', source)})")
+
+
+def _source_factor(source: str) -> str:
+    """kgCO2e per unit of a GHG source: electricity at the grid factor in force, a fuel, or a gas × its GWP."""
+    fuel = f"ISNUMBER(MATCH({source},FuelFactors[key],0))"
+    gwp_index = f"MATCH({source},GWP[gas],0)"
+    gwp = (f"CHOOSE(MATCH({s('gwp_set')},{{\"SAR\",\"AR4\",\"AR5\",\"AR6\"}},0),INDEX(GWP[SAR],{gwp_index}),"
+           f"INDEX(GWP[AR4],{gwp_index}),INDEX(GWP[AR5],{gwp_index}),INDEX(GWP[AR6],{gwp_index}))")
+    return f"IF({source}=\"electricity\",{s('grid_in_use')},IF({fuel},{_fuel_factor(source)},{gwp}))"
+
+
+def _source_unit(source: str) -> str:
+    fuel = f"ISNUMBER(MATCH({source},FuelFactors[key],0))"
+    return f"IF({source}=\"electricity\",\"kWh\",IF({fuel},{_lookup('FuelFactors', 'unit', source)},\"kg\"))"
+
+
+def _blank_row(t: str) -> str:
+    """TRUE when every input cell of the row is blank (the pre-sized rows of a table)."""
+    keys = TABLES[t].keys
+    return "AND(" + ",".join(f'{this(t, k)}=""' for k in keys) + ")"
+
+
+def say(key: str, **params) -> str:
+    """A catalogue message in both languages, as a formula's text literal."""
+    from remanxl.i18n import Msg, tr
+
+    return '"' + tr(Msg(key, **params), "both").replace('"', '""') + '"'
+
+
+def _check(t: str, tests: list[tuple[str, str]]) -> str:
+    """The Check column: the first failing test's reason (a formula literal, see :func:`say`), or blank."""
+    out = '""'
+    for condition, reason in reversed(tests):
+        out = f"IF({condition},{reason},{out})"
+    return f'IF({_blank_row(t)},"",{out})'
+
+
+def _common_checks(t: str, key_col: str, what: str, unit_dimension_ok: str | None) -> list[tuple[str, str]]:
+    """Tests every inventory table shares: side, its own key, quantity, unit, provenance on the original side."""
+    from remanxl.i18n import Msg
+
+    qn = this(t, "qty_n")
+    tests = [(f'{this(t, "side_k")}=""', say("check.side")),
+             (f'{this(t, key_col)}=""', say("check.word", what=Msg(what))),
+             (f'{qn}=""', say("check.quantity")),
+             (f"{qn}<0", say("check.negative")),
+             (f'{this(t, "unit_k")}=""', say("check.unit"))]
+    if unit_dimension_ok:
+        tests.append((f"NOT({unit_dimension_ok})", say("check.dimension")))
+    tests.append((f'AND({this(t, "side_k")}="original",{this(t, "prov_k")}="")', say("check.provenance")))
+    return tests
+
+
 def computed_column_formulas(table: str) -> dict[str, str]:
     """Formula of each computed column of an input table (without the leading ``=``)."""
     t = table
-    q = this(t, "quantity")
-    u = this(t, "unit") if t != "parts" else None
+    if t == "parts":
+        return _parts_formulas()
+    out = {"side_k": word_key("side", this(t, "side")), "unit_k": unit_key(this(t, "unit")),
+           "qty_n": number(this(t, "quantity")), "prov_k": word_key("provenance", this(t, "provenance"))}
+    qn, u = this(t, "qty_n"), this(t, "unit_k")
     if t == "energy":
-        e = this(t, "energy_type")
-        return {
-            "factor_unit": f"IF({e}=\"\",\"\",{_lookup('EnergyConversion', 'unit', e)})",
-            "factor": (f"IF({e}=\"\",\"\",IF(AND({e}=\"electricity\",{s('electricity_basis')}=\"equal\"),"
-                       f"{s('electricity_equal_value_kgce_per_kwh')},{_lookup('EnergyConversion', 'kgce_per_unit', e)}))"),
-            "kgce": (f"IF(OR({q}=\"\",{e}=\"\"),\"\",IF({this(t, 'flow')}=\"exported\",-1,1)*"
-                     f"({q}*{uconv(u, this(t, 'factor_unit'))})*{this(t, 'factor')}*{_scale(t)})"),
-        }
+        e = this(t, "type_k")
+        fu = this(t, "factor_unit")
+        gs, gu = this(t, "ghg_source"), this(t, "ghg_unit")
+        duplicate = f'AND({e}="fresh_water",{s("fresh_water_in_energy")}="TRUE")'
+        converted = f"({qn}*{uconv_density(u, fu, e)})"
+        out.update({
+            "type_k": word_key("energy_type", this(t, "energy_type")),
+            "sign": f'IF({word_key("flow", this(t, "flow"))}="exported",-1,1)',
+            "factor_unit": f'IFERROR(IF({e}="","",{_lookup("EnergyConversion", "unit", e)}),"")',
+            "ghg_source": (f'IF(OR({e}="",{s("ghg_from_energy")}<>"TRUE"),"",'
+                           f'IFERROR({_lookup("EnergyGhgSources", "ghg_source", e, "energy_type")}&"",""))'),
+            "ghg_unit": f'IFERROR(IF({gs}="","",{_source_unit(gs)}),"")',
+            "factor": (f'IFERROR(IF({e}="","",IF(AND({e}="electricity",{s("electricity_basis")}="equal"),'
+                       f'{s("electricity_equal_value_kgce_per_kwh")},{_lookup("EnergyConversion", "kgce_per_unit", e)})),"")'),
+            "kgce": (f'IFERROR(IF(OR({qn}="",{e}="",{u}="",{duplicate}),"",{this(t, "sign")}*{converted}'
+                     f'*{this(t, "factor")}*{_scale(t)}),"")'),
+            "ghg_factor": f'IFERROR(IF({gs}="","",{_source_factor(gs)}),"")',
+            "kgco2e": (f'IFERROR(IF(OR({this(t, "kgce")}="",{gs}=""),"",{this(t, "sign")}*({converted}*{uconv(fu, gu)})'
+                       f'*{this(t, "ghg_factor")}*{_scale(t)}),"")'),
+        })
+        dim_ok = f"OR({dimension(u)}={dimension(fu)},ISNUMBER(MATCH({e},Densities[substance],0)))"
+        tests = _common_checks(t, "type_k", "what.energy_type_short", f"IFERROR({dim_ok},TRUE)")
+        tests.insert(5, (duplicate, say("check.fresh_water")))
+        out["check"] = _check(t, tests)
+        return out
     if t == "ghg":
-        src = this(t, "source")
-        fuel = f"ISNUMBER(MATCH({src},FuelFactors[key],0))"
-        gwp_index = f"MATCH({src},GWP[gas],0)"
-        gwp = (f"CHOOSE(MATCH({s('gwp_set')},{{\"SAR\",\"AR4\",\"AR5\",\"AR6\"}},0),INDEX(GWP[SAR],{gwp_index}),"
-               f"INDEX(GWP[AR4],{gwp_index}),INDEX(GWP[AR5],{gwp_index}),INDEX(GWP[AR6],{gwp_index}))")
-        derived = _lookup("FuelFactors", "kgco2_per_unit_derived", src)
-        fuel_factor = (f"IF(AND({s('fuel_factor_method')}=\"derived\",{derived}<>\"\"),{derived},"
-                       f"{_lookup('FuelFactors', 'kgco2_per_unit', src)})")
-        return {
-            "factor_unit": (f"IF({src}=\"\",\"\",IF({src}=\"electricity\",\"kWh\","
-                            f"IF({fuel},{_lookup('FuelFactors', 'unit', src)},\"kg\")))"),
-            "factor": f"IF({src}=\"\",\"\",IF({src}=\"electricity\",{s('grid_in_use')},IF({fuel},{fuel_factor},{gwp})))",
-            "kgco2e": (f"IF(OR({q}=\"\",{src}=\"\"),\"\",IF({this(t, 'flow')}=\"exported\",-1,1)*"
-                       f"({q}*{uconv(u, this(t, 'factor_unit'))})*{this(t, 'factor')}*{_scale(t)})"),
-        }
+        src = this(t, "src_k")
+        fu = this(t, "factor_unit")
+        from_energy = f'AND({s("ghg_from_energy")}="TRUE",ISNUMBER(MATCH({src},EnergyGhgSources[ghg_source],0)))'
+        out.update({
+            "src_k": word_key("ghg_source", this(t, "source")),
+            "sign": f'IF({word_key("flow", this(t, "flow"))}="exported",-1,1)',
+            "factor_unit": f'IFERROR(IF({src}="","",{_source_unit(src)}),"")',
+            "factor": f'IFERROR(IF({src}="","",{_source_factor(src)}),"")',
+            "kgco2e": (f'IFERROR(IF(OR({qn}="",{src}="",{u}="",{from_energy},AND({this(t, "sign")}=-1,'
+                       f'{src}<>"electricity",{src}<>"heat")),"",{this(t, "sign")}*({qn}*{uconv(u, fu)})'
+                       f'*{this(t, "factor")}*{_scale(t)}),"")'),
+        })
+        tests = _common_checks(t, "src_k", "what.source_short", f"IFERROR({dimension(u)}={dimension(fu)},TRUE)")
+        tests.insert(2, (from_energy, say("check.from_energy")))
+        tests.insert(3, (f'AND({this(t, "sign")}=-1,{src}<>"electricity",{src}<>"heat")', say("check.export")))
+        out["check"] = _check(t, tests)
+        return out
     if t in ("air", "water_pollutants"):
-        p = this(t, "pollutant")
+        p = this(t, "pol_k")
+        field = "pollutant_air" if t == "air" else "pollutant_water"
+        kg_of = f'({qn}*{uconv(u, Q + "kg" + Q)})'
         skip = f"ISNUMBER(MATCH({p},LumpedPollutants[key],0))"
         if t == "water_pollutants":
             od = s("oxygen_demand_parameter")
-            skip = f"AND(OR({p}=\"cod\",{p}=\"bod5\",{p}=\"toc\"),{p}<>{od})"
-        return {
-            "kg": f"IF(OR({q}=\"\",{p}=\"\"),\"\",IF({skip},\"\",({q}*{uconv(u, chr(34) + 'kg' + chr(34))})*{_scale(t)}))",
-            "pe": (f"IF({this(t, 'kg')}=\"\",\"\",({q}*{uconv(u, chr(34) + 'kg' + chr(34))})"
-                   f"*(1/{_lookup('PollutionEquivalents', 'kg_per_equivalent', p)})*{_scale(t)})"),
-        }
+            skip = f'AND(OR({p}="cod",{p}="bod5",{p}="toc"),{p}<>{od})'
+        out.update({
+            "pol_k": word_key(field, this(t, "pollutant")),
+            "kg": f'IFERROR(IF(OR({qn}="",{p}="",{u}=""),"",IF({skip},"",{kg_of}*{_scale(t)})),"")',
+            "pe": (f'IFERROR(IF({this(t, "kg")}="","",{kg_of}'
+                   f'*(1/{_lookup("PollutionEquivalents", "kg_per_equivalent", p)})*{_scale(t)}),"")'),
+        })
+        out["check"] = _check(t, _common_checks(t, "pol_k", "what.pollutant_short",
+                                                f'IFERROR({dimension(u)}="mass",TRUE)'))
+        return out
     if t == "water":
-        return {"m3": f"IF({q}=\"\",\"\",({q}*{uconv(u, chr(34) + 'm3' + chr(34))})*{_scale(t)})"}
-    if t == "materials":
-        return {"kg": (f"IF({q}=\"\",\"\",IF({this(t, 'category')}=\"core\",0,"
-                       f"({q}*{uconv(u, chr(34) + 'kg' + chr(34))})*{_scale(t)}))")}
-    if t == "solid_waste":
-        return {"kg": f"IF({q}=\"\",\"\",({q}*{uconv(u, chr(34) + 'kg' + chr(34))})*{_scale(t)})"}
-    if t == "parts":
-        m, fate, treat = this(t, "unit_mass_kg"), this(t, "fate"), this(t, "old_part_treatment")
-        blank = f"IF({q}=\"\",\"\","
-        return {
-            "removed_kg": f"{blank}{q}*{m})",
-            "core_qty": f"{blank}IF(OR({fate}=\"reused\",{fate}=\"remanufactured\"),{q},0))",
-            "new_qty": f"{blank}IF({fate}=\"replaced\",{q},0))",
-            "new_kg": f"{blank}{this(t, 'new_qty')}*IF({this(t, 'new_unit_mass_kg')}=\"\",{m},{this(t, 'new_unit_mass_kg')}))",
-            "discarded_kg": f"{blank}{this(t, 'new_qty')}*{m})",
-            "harmless_qty": (f"{blank}IF(AND({fate}=\"replaced\",OR({treat}=\"recycled\","
-                             f"{treat}=\"harmless_disposal\")),{q},0))"),
-            "recycled_qty": f"{blank}IF(AND({fate}=\"replaced\",{treat}=\"recycled\"),{q},0))",
-        }
+        density = Q + "water" + Q
+        out.update({
+            "stream_k": word_key("stream", this(t, "stream")),
+            "m3": f'IFERROR(IF(OR({qn}="",{u}=""),"",({qn}*{uconv_density(u, Q + "m3" + Q, density)})*{_scale(t)}),"")',
+        })
+        out["check"] = _check(t, _common_checks(t, "stream_k", "what.stream_short",
+                                                f'IFERROR(OR({dimension(u)}="volume",{dimension(u)}="mass"),TRUE)'))
+        return out
+    if t in ("materials", "solid_waste"):
+        field = "material_category" if t == "materials" else "waste_category"
+        cat = this(t, "cat_k")
+        core = f'{cat}="core"' if t == "materials" else "FALSE"
+        out.update({
+            "cat_k": word_key(field, this(t, "category")),
+            "kg": (f'IFERROR(IF(OR({qn}="",{u}=""),"",IF({core},0,({qn}*{uconv(u, Q + "kg" + Q)})*{_scale(t)})),"")'),
+        })
+        tests = _common_checks(t, "cat_k", "what.stream_short", f'IFERROR({dimension(u)}="mass",TRUE)')
+        tests[1] = (tests[1][0], say("check.category"))
+        if t == "materials":  # the category may be left blank
+            tests[1] = (f'AND({this(t, "category")}<>"",{cat}="")', say("check.category"))
+        out["check"] = _check(t, tests)
+        return out
     return {}
+
+
+def _parts_formulas() -> dict[str, str]:
+    t = "parts"
+    q, m = this(t, "quantity"), this(t, "unit_mass_kg")
+    fate, treat = this(t, "fate_k"), this(t, "treat_k")
+    blank = f"IF({q}=\"\",\"\","
+    tests = [(f'{this(t, "name")}=""', say("check.part_name")),
+             (f"NOT(ISNUMBER({q}))", say("check.part_quantity")),
+             (f"NOT(ISNUMBER({m}))", say("check.unit_mass")),
+             (f'{fate}=""', say("check.fate")),
+             (f'AND({fate}="replaced",{treat}="")', say("check.treatment")),
+             (f'AND({fate}<>"replaced",{treat}<>"")', say("check.treatment_only")),
+             (f'AND({this(t, "consumable")}<>"",{this(t, "cons_k")}="")', say("check.consumable"))]
+    for c in ("intact_count", "washable_count", "cleaned_count"):
+        tests.append((f'AND(ISNUMBER({this(t, c)}),ISNUMBER({q}),{this(t, c)}>{q})', say("check.count")))
+    return {
+        "fate_k": word_key("fate", this(t, "fate")),
+        "treat_k": word_key("treatment", this(t, "old_part_treatment")),
+        "cons_k": word_key("bool", this(t, "consumable")),
+        "removed_kg": f"{blank}{q}*{m})",
+        "core_qty": f"{blank}IF(OR({fate}=\"reused\",{fate}=\"remanufactured\"),{q},0))",
+        "new_qty": f"{blank}IF({fate}=\"replaced\",{q},0))",
+        "new_kg": f"{blank}{this(t, 'new_qty')}*IF({this(t, 'new_unit_mass_kg')}=\"\",{m},{this(t, 'new_unit_mass_kg')}))",
+        "discarded_kg": f"{blank}{this(t, 'new_qty')}*{m})",
+        "harmless_qty": (f"{blank}IF(AND({fate}=\"replaced\",OR({treat}=\"recycled\","
+                         f"{treat}=\"harmless_disposal\")),{q},0))"),
+        "recycled_qty": f"{blank}IF(AND({fate}=\"replaced\",{treat}=\"recycled\"),{q},0))",
+        "check": _check(t, tests),
+    }
 
 
 def derived_fuel_factor_formula() -> str:
@@ -122,77 +300,168 @@ def derived_fuel_factor_formula() -> str:
     energy_unit = "INDEX(" + spec.format("energy_unit") + ")"
     amount = "INDEX(" + spec.format("amount") + ")"
     per_unit = "INDEX(" + spec.format("per_unit") + ")"
-    return (f"IF(OR({r('ncv')}=\"\",{r('carbon_content_tc_per_tj')}=\"\",{r('oxidation_rate')}=\"\"),\"\","
+    return (f"IFERROR(IF(OR({r('ncv')}=\"\",{r('carbon_content_tc_per_tj')}=\"\",{r('oxidation_rate')}=\"\"),\"\","
             f"{r('ncv')}*{uconv(energy_unit, chr(34) + 'GJ' + chr(34))}/({amount}*{uconv(per_unit, r('unit'))})"
-            f"*{r('carbon_content_tc_per_tj')}*{r('oxidation_rate')}*(44/12))")
+            f"*{r('carbon_content_tc_per_tj')}*{r('oxidation_rate')}*(44/12)),\"\")")
+
+
+def setting_read_formula(spec, value_cell: str) -> str:
+    """The Settings sheet's *Read as* cell of a setting: what the native formulas use."""
+    default = spec.default
+    if spec.kind == "bool":
+        d = "TRUE" if default else "FALSE"
+        return f'IF({value_cell}="","{d}",{word_key("bool", value_cell)})'
+    if spec.kind == "choice":
+        return f'IF({value_cell}="","{default}",{word_key(spec.choice_field, value_cell)})'
+    if spec.kind == "key":
+        return f'IF({value_cell}="","{default}",{word_key("grid_factor", value_cell)})'
+    if spec.kind == "number":
+        d = '""' if default is None else repr(float(default)).rstrip("0").rstrip(".")
+        return f'IF({value_cell}="",{d},{number(value_cell)})'
+    return f'IF({value_cell}="","",{value_cell}&"")'
+
+
+# ---------------------------------------------------------------- the Summary's native figures
 
 
 def _sumifs(table: str, key: str, side: str, extra: str = "") -> str:
-    return f"SUMIFS({col(table, key)},{col(table, 'side')},\"{side}\"{extra})"
+    return f"SUMIFS({col(table, key)},{col(table, 'side_k')},\"{side}\"{extra})"
 
 
-def native_terms(symbol: str, settings) -> tuple[str, str] | None:
-    """Native formulas for an indicator's numerator and denominator under ``settings``."""
+def _both(table: str, key: str, extra: str = "") -> tuple[str, str]:
+    return _sumifs(table, key, "reman", extra), _sumifs(table, key, "original", extra)
+
+
+def _fresh_water_kgce(side: str) -> str:
+    """The Water sheet's fresh water in kgce (setting fresh_water_in_energy), as the core's
+    ``fresh_water_energy``: m3 → t through the density of fresh water × its coefficient."""
+    m3 = _sumifs("water", "m3", side, f",{col('water', 'stream_k')},\"fresh_water\"")
+    unit = _lookup("EnergyConversion", "unit", '"fresh_water"')
+    coef = _lookup("EnergyConversion", "kgce_per_unit", '"fresh_water"')
+    return (f'IF({s("fresh_water_in_energy")}="TRUE",{m3}*{uconv_density(Q + "m3" + Q, unit, Q + "fresh_water" + Q)}'
+            f"*{coef},0)")
+
+
+def native_terms(symbol: str) -> tuple[str, str]:
+    """Native formulas of an indicator's numerator and denominator; every setting is read natively, so a
+    change of setting shows at once."""
     n = s("functional_unit_quantity")
-    if symbol in ("SE", "SM", "SW", "RGHG", "RAP", "REF", "RSW"):
-        def both(table, key, extra=""):
-            return _sumifs(table, key, "reman", extra), _sumifs(table, key, "original", extra)
-        if symbol == "SE":
-            return both("energy", "kgce")
-        if symbol == "SM":
-            r, m = both("materials", "kg")
-            if settings.materials_include_ledger_new_parts:
-                r = f"{r}+SUM({col('parts', 'new_kg')})*{n}"
-            return r, m
-        if symbol == "SW":
-            return both("water", "m3", f",{col('water', 'stream')},\"fresh_water\"")
-        if symbol == "RGHG":
-            return both("ghg", "kgco2e")
-        if symbol == "RAP":
-            return both("air", "pe" if settings.air_aggregation == "pollution_equivalent" else "kg")
-        if symbol == "REF":
-            if settings.effluent_basis == "pollution_equivalent":
-                return both("water_pollutants", "pe")
-            return both("water", "m3", f",{col('water', 'stream')},\"wastewater\"")
-        return both("solid_waste", "kg")
+    if symbol == "SE":
+        r, m = _both("energy", "kgce")
+        return f"{r}+{_fresh_water_kgce('reman')}", f"{m}+{_fresh_water_kgce('original')}"
+    if symbol == "SM":
+        r, m = _both("materials", "kg")
+        extra = f'IF({s("materials_include_ledger_new_parts")}="TRUE",SUM({col("parts", "new_kg")})*{n},0)'
+        return f"{r}+{extra}", m
+    if symbol == "SW":
+        return _both("water", "m3", f",{col('water', 'stream_k')},\"fresh_water\"")
+    if symbol == "RGHG":
+        (er, em), (gr, gm) = _both("energy", "kgco2e"), _both("ghg", "kgco2e")
+        return f"{er}+{gr}", f"{em}+{gm}"
+    if symbol == "RAP":
+        (pr, pm), (kr, km) = _both("air", "pe"), _both("air", "kg")
+        mass = f'{s("air_aggregation")}="mass"'
+        return f"IF({mass},{kr},{pr})", f"IF({mass},{km},{pm})"
+    if symbol == "REF":
+        (pr, pm) = _both("water_pollutants", "pe")
+        (vr, vm) = _both("water", "m3", f",{col('water', 'stream_k')},\"wastewater\"")
+        pe = f'{s("effluent_basis")}="pollution_equivalent"'
+        return f"IF({pe},{pr},{vr})", f"IF({pe},{pm},{vm})"
+    if symbol == "RSW":
+        return _both("solid_waste", "kg")
+    return _ledger_terms(symbol)
+
+
+def _ledger_terms(symbol: str) -> tuple[str, str]:
+    n = s("functional_unit_quantity")
     mass = col("parts", "unit_mass_kg")
     qty = col("parts", "quantity")
+    not_consumable = f'--({col("parts", "cons_k")}<>"TRUE")'
 
-    def amount(count_col: str, basis: str, not_consumable: bool = False) -> str:
+    def amount(count_col: str, basis: str, exclude_consumables: str | None = None) -> str:
+        """Count (× N) or mass of a population; ``exclude_consumables`` a condition that leaves them out."""
         c = col("parts", count_col) if count_col != "quantity" else qty
-        if not_consumable:
-            flag = f"({col('parts', 'consumable')}<>TRUE)"
-            expr = (f"SUMPRODUCT({c},{mass},--{flag})*{n}" if basis == "mass"
-                    else f"SUMPRODUCT({c},--{flag})*{n}")
-        else:
-            expr = f"SUMPRODUCT({c},{mass})*{n}" if basis == "mass" else f"SUM({c})*{n}"
+        by_mass = f"SUMPRODUCT({c},{mass})*{n}"
+        by_count = f"SUM({c})*{n}"
+        if exclude_consumables:
+            by_mass = f"IF({exclude_consumables},SUMPRODUCT({c},{mass},{not_consumable})*{n},{by_mass})"
+            by_count = f"IF({exclude_consumables},SUMPRODUCT({c},{not_consumable})*{n},{by_count})"
+        expr = f'IF({basis}="mass",{by_mass},{by_count})'
         if count_col in ("intact_count", "washable_count", "cleaned_count"):
             # an optional ledger column left blank everywhere: not available (the core says so), never 0 %
-            expr = f"IF(COUNT({c})=0,NA(),{expr})"
+            expr = f'IF(COUNT({c})=0,"",{expr})'
         return expr
 
-    st = settings
+    def basis(x: str) -> str:
+        return s(f"basis_{x}")
+
+    def product_whole(b: str) -> str:
+        core = amount("core_qty", b)
+        new = f'IF({b}="mass",SUM({col("parts", "new_kg")})*{n},SUM({col("parts", "new_qty")})*{n})'
+        measured = s("product_mass_kg")
+        return f'IF(AND({b}="mass",{measured}<>""),{measured}*{n},{core}+{new})'
+
     if symbol == "RUP":
-        return amount("core_qty", st.basis_rup), amount("quantity", st.basis_rup)
+        return amount("core_qty", basis("rup")), amount("quantity", basis("rup"))
     if symbol == "RND":
-        ex = st.rnd_exclude_consumables
-        return amount("intact_count", st.basis_rnd, ex), amount("quantity", st.basis_rnd, ex)
+        ex = f'{s("rnd_exclude_consumables")}="TRUE"'
+        return amount("intact_count", basis("rnd"), ex), amount("quantity", basis("rnd"), ex)
     if symbol == "RWP":
-        den = "cleaned_count" if st.rwp_denominator == "cleaned" else "quantity"
-        return amount("washable_count", st.basis_rwp), amount(den, st.basis_rwp)
-    if symbol in ("RR", "RRP"):
-        basis = getattr(st, f"basis_{symbol.lower()}")
-        if basis == "mass":
-            core, new = amount("core_qty", "mass"), f"SUM({col('parts', 'new_kg')})*{n}"
-            whole = f"{s('product_mass_kg')}*{n}" if st.product_mass_kg is not None else f"{core}+{new}"
-        else:
-            core, new = amount("core_qty", "count"), amount("new_qty", "count")
-            whole = f"{core}+{new}"
-        return (core if symbol == "RR" else new), whole
+        b = basis("rwp")
+        cleaned = f'{s("rwp_denominator")}="cleaned"'
+        return amount("washable_count", b), f"IF({cleaned},{amount('cleaned_count', b)},{amount('quantity', b)})"
+    if symbol == "RR":
+        b = basis("rr")
+        return amount("core_qty", b), product_whole(b)
+    if symbol == "RRP":
+        b = basis("rrp")
+        new = f'IF({b}="mass",SUM({col("parts", "new_kg")})*{n},SUM({col("parts", "new_qty")})*{n})'
+        return new, product_whole(b)
     if symbol == "RDH":
-        whole = f"SUM({col('parts', 'discarded_kg')})*{n}" if st.basis_rdh == "mass" else amount("new_qty", "count")
-        return amount("harmless_qty", st.basis_rdh), whole
+        b = basis("rdh")
+        whole = f'IF({b}="mass",SUM({col("parts", "discarded_kg")})*{n},SUM({col("parts", "new_qty")})*{n})'
+        return amount("harmless_qty", b), whole
     if symbol == "RNR":
-        whole = f"SUM({col('parts', 'discarded_kg')})*{n}" if st.basis_rnr == "mass" else amount("new_qty", "count")
-        return amount("recycled_qty", st.basis_rnr), whole
-    return None
+        b = basis("rnr")
+        whole = f'IF({b}="mass",SUM({col("parts", "discarded_kg")})*{n},SUM({col("parts", "new_qty")})*{n})'
+        return amount("recycled_qty", b), whole
+    raise KeyError(symbol)
+
+
+COMPARISON = ("SE", "SM", "SW", "RGHG", "RAP", "REF", "RSW")
+
+
+def estimated_rows(side: str = "original", provenance: str | None = "estimated") -> str:
+    """Native count of inventory rows of ``side`` (with ``provenance``; None: any row)."""
+    terms = []
+    for t in TABLES:
+        if t == "parts":
+            continue
+        if provenance is None:
+            terms.append(f"COUNTIFS({col(t, 'side_k')},\"{side}\")")
+        else:
+            terms.append(f"COUNTIFS({col(t, 'side_k')},\"{side}\",{col(t, 'prov_k')},\"{provenance}\")")
+    return "+".join(terms)
+
+
+def withheld() -> str:
+    """Native form of the general rule: an independent remanufacturer's estimated original-side rows need the
+    estimation note, or the comparison rates are withheld (as the core's ``invalid_reasons``)."""
+    return (f'AND({s("remanufacturer_type")}="independent",{s("estimation_note")}="",'
+            f"({estimated_rows()})>0)")
+
+
+def value_formula(symbol: str, num_cell: str, den_cell: str) -> str:
+    """The Summary's value of an indicator from its native numerator and denominator: the rate, or words
+    saying why there is none (never an error value, never 0 %)."""
+    if symbol in COMPARISON:
+        rate = (f"IF(AND(ISNUMBER({den_cell}),{den_cell}>0),1-{num_cell}/{den_cell},"
+                f"{say('summary.undefined_comparison')})")
+        return f"IF({withheld()},{say('summary.withheld')},{rate})"
+    return (f"IF(AND(ISNUMBER({num_cell}),ISNUMBER({den_cell}),{den_cell}>0),{num_cell}/{den_cell},"
+            f"{say('summary.undefined_share')})")
+
+
+__all__ = ["computed_column_formulas", "native_terms", "value_formula", "derived_fuel_factor_formula",
+           "setting_read_formula", "word_key", "unit_key", "col", "cols", "this", "header", "withheld",
+           "estimated_rows", "COMPARISON", "KEY_FIELDS", "say"]

@@ -42,7 +42,6 @@ LIVE_SHEET = "Live 实时"
 LIVE_ANCHOR_ROW = 5  # REMAN_EVALUATE's 16 x 10 array starts at A5
 
 SETTINGS_TABLE = "Settings"
-SETTINGS_HEADERS = ("Setting", "Label 名称", "Value 值", "Options 可选值", "Help 说明")
 
 #: Factor tables as Excel tables on the Factors sheet, with spare blank rows for user additions.
 FACTOR_TABLES = {
@@ -79,27 +78,66 @@ def column_width(table: str, key: str) -> int:
     return WIDTHS_BY_TABLE.get((table, key), WIDTHS.get(key, 14))
 
 
-#: Computed columns remanxl appends to an input table: (key, header).  Their formulas are in
-#: :mod:`remanxl.sheet.formulas`.
-COMPUTED = {
-    "energy": (("factor_unit", "Factor unit 系数单位"), ("factor", "kgce per unit 折标系数"),
-               ("kgce", "kgce 折标煤")),
-    "materials": (("kg", "kg counted 计入质量"),),
-    "water": (("m3", "m3 立方米"),),
-    "ghg": (("factor_unit", "Factor unit 因子单位"), ("factor", "kgCO2e per unit 排放因子"),
-            ("kgco2e", "kgCO2e 排放量")),
-    "air": (("kg", "kg counted 计入质量"), ("pe", "PE 污染当量")),
-    "water_pollutants": (("kg", "kg counted 计入质量"), ("pe", "PE 污染当量")),
-    "solid_waste": (("kg", "kg 质量"),),
-    "parts": (("removed_kg", "Removed kg 拆解质量"), ("core_qty", "Core-derived qty 旧件利用数"),
-              ("new_qty", "New qty 新件数"), ("new_kg", "New kg 新件质量"), ("discarded_kg", "Discarded kg 废弃质量"),
-              ("harmless_qty", "Treated qty 无害化数"), ("recycled_qty", "Recycled qty 回收数")),
+@dataclass(frozen=True)
+class Computed:
+    """A column remanxl appends to an input table: its formula (:mod:`remanxl.sheet.formulas`) reads the
+    row; a ``helper`` column (how a word was read, a sign) is grouped and folded away in the sheet."""
+
+    key: str
+    header: str
+    helper: bool = False
+    number: bool = True
+
+
+def _read_as(key: str, en: str, zh: str) -> Computed:
+    return Computed(key, f"{en} read as {zh}识别", helper=True, number=False)
+
+
+_SIDE = _read_as("side_k", "Side", "侧别")
+_PROV = _read_as("prov_k", "Provenance", "来源")
+_UNIT = _read_as("unit_k", "Unit", "单位")
+_QTY = Computed("qty_n", "Quantity read as 数量识别", helper=True)
+CHECK = Computed("check", "Check 检查", number=False)
+
+#: Computed columns remanxl appends to each input table, in order.
+COMPUTED: dict[str, tuple[Computed, ...]] = {
+    "energy": (_SIDE, _read_as("type_k", "Energy type", "种类"), _UNIT, _QTY,
+               Computed("sign", "Sign 正负", helper=True), _PROV,
+               Computed("factor_unit", "Factor unit 系数单位", helper=True, number=False),
+               Computed("ghg_source", "GHG source 排放源", helper=True, number=False),
+               Computed("ghg_unit", "GHG factor unit 排放因子单位", helper=True, number=False),
+               Computed("factor", "kgce per unit 折标系数"), Computed("kgce", "kgce 折标煤"),
+               Computed("ghg_factor", "kgCO2e per unit 排放因子"), Computed("kgco2e", "kgCO2e 排放量"), CHECK),
+    "materials": (_SIDE, _read_as("cat_k", "Category", "类别"), _UNIT, _QTY, _PROV,
+                  Computed("kg", "kg counted 计入质量"), CHECK),
+    "water": (_SIDE, _read_as("stream_k", "Stream", "类型"), _UNIT, _QTY, _PROV, Computed("m3", "m3 立方米"), CHECK),
+    "ghg": (_SIDE, _read_as("src_k", "Source", "排放源"), _UNIT, _QTY, Computed("sign", "Sign 正负", helper=True), _PROV,
+            Computed("factor_unit", "Factor unit 因子单位", helper=True, number=False),
+            Computed("factor", "kgCO2e per unit 排放因子"), Computed("kgco2e", "kgCO2e 排放量"), CHECK),
+    "air": (_SIDE, _read_as("pol_k", "Pollutant", "污染物"), _UNIT, _QTY, _PROV,
+            Computed("kg", "kg counted 计入质量"), Computed("pe", "PE 污染当量"), CHECK),
+    "water_pollutants": (_SIDE, _read_as("pol_k", "Pollutant", "污染物"), _UNIT, _QTY, _PROV,
+                         Computed("kg", "kg counted 计入质量"), Computed("pe", "PE 污染当量"), CHECK),
+    "solid_waste": (_SIDE, _read_as("cat_k", "Category", "类别"), _UNIT, _QTY, _PROV, Computed("kg", "kg 质量"),
+                    CHECK),
+    "parts": (_read_as("fate_k", "Fate", "处置方式"), _read_as("treat_k", "Treatment", "旧件去向"),
+              _read_as("cons_k", "Consumable", "易耗件"),
+              Computed("removed_kg", "Removed kg 拆解质量"), Computed("core_qty", "Core-derived qty 旧件利用数"),
+              Computed("new_qty", "New qty 新件数"), Computed("new_kg", "New kg 新件质量"),
+              Computed("discarded_kg", "Discarded kg 废弃质量"), Computed("harmless_qty", "Treated qty 无害化数"),
+              Computed("recycled_qty", "Recycled qty 回收数"), CHECK),
 }
 
 
 def setting_name(key: str) -> str:
-    """Defined name of a setting's value cell (used by native formulas)."""
+    """Defined name of a setting as the native formulas read it: the Settings sheet's *Read as* cell
+    (the key of a choice, TRUE/FALSE, the default when blank)."""
     return f"rx_{key}"
+
+
+#: The Settings table's columns; the value is typed in the third, the fifth shows how remanxl reads it.
+SETTINGS_HEADERS = ("Setting", "Label 名称", "Value 值", "Options 可选值", "Read as 识别为", "Help 说明")
+SETTINGS_VALUE_COL, SETTINGS_READ_COL = "C", "E"
 
 
 #: Named cells on the Settings sheet computed by native formulas.
@@ -110,21 +148,30 @@ DERIVED_SETTINGS = (
      "=IF({original_data_quantity}=\"\",1,{functional_unit_quantity}/{original_data_quantity})"),
     ("grid_in_use", "Grid factor in use (kgCO2/kWh) 采用的电网因子",
      "=IF({grid_factor_kgco2_per_kwh}<>\"\",{grid_factor_kgco2_per_kwh},"
-     "INDEX(GridFactors[kgco2_per_kwh],MATCH({grid_factor},GridFactors[key],0)))"),
+     "IFERROR(INDEX(GridFactors[kgco2_per_kwh],MATCH({grid_factor},GridFactors[key],0)),\"\"))"),
 )
 
 # Summary sheet: fixed rows for the 14 indicators so the chart's references stay valid.
+SUMMARY_STATUS_ROW = 4  # what remanxl found (valid, invalid, no data yet)
+SUMMARY_AUDIT_ROW = 5  # native: whether the inputs changed since remanxl computed (see fingerprint)
 SUMMARY_HEADER_ROW = 6
 SUMMARY_FIRST_ROW = 7  # SE; RNR is on row 20
 SUMMARY_COLUMNS = (
     ("group", "Class I 一级指标", 22), ("symbol", "Symbol 符号", 8), ("name_en", "Indicator", 40),
-    ("name_zh", "指标名称", 22), ("value", "Value 值", 11), ("numerator", "Numerator 分子", 14),
+    ("name_zh", "指标名称", 22), ("value", "Value 值", 12), ("numerator", "Numerator 分子", 14),
     ("denominator", "Denominator 分母", 14), ("unit", "Unit 单位", 9), ("basis", "Basis 基准", 36),
     ("status", "Status 状态", 12), ("warnings", "Warnings / reason 提示", 50), ("formula", "Formula 公式", 34),
-    ("native_num", "Native numerator 原生公式分子", 16), ("native_den", "Native denominator 原生公式分母", 16),
-    ("live", "Live =REMAN_* 实时函数", 14),
+    ("live", "=REMAN_* with the add-in 加载项函数", 16), ("chart", "Chart value 图表值", 8),
 )
 SUMMARY_COL = {key: i for i, (key, _, _) in enumerate(SUMMARY_COLUMNS)}  # 0-based
+#: Columns of the Summary that are folded away (the chart's own values: errors where a rate is undefined,
+#: so that no chart shows an undefined rate as 0 %).
+SUMMARY_HIDDEN = ("chart",)
+
+#: The Lists sheet: every word of every field, for drop-downs and the native formulas (remanxl.sheet.lists).
+LISTS_SHEET = "Lists 词汇"
+#: Rows of the Aliases table on the Factors sheet (a user's own words).
+ALIASES_ROWS = 40
 
 #: Named cell styles the template defines; the summary writer looks them up by name.
 STYLE_NAMES = ("rx title", "rx header", "rx group", "rx text", "rx wrap", "rx percent", "rx number",

@@ -9,12 +9,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from remanxl.i18n import Choice
 from remanxl.method.errors import excel_precision
 from remanxl.method.evaluate import Evaluation
 from remanxl.method.indicators import GROUPS, INDICATORS
 from remanxl.method.settings import SETTINGS
-from remanxl.sheet.formulas import native_terms
-from remanxl.sheet.layout import SUMMARY_COL, SUMMARY_COLUMNS, SUMMARY_FIRST_ROW, SUMMARY_HEADER_ROW
+from remanxl.method.indicators import CONFIRMED, INTERPRETED
+from remanxl.sheet.formulas import COMPARISON, native_terms, value_formula
+from remanxl.sheet.layout import (SUMMARY_AUDIT_ROW, SUMMARY_COL, SUMMARY_COLUMNS, SUMMARY_FIRST_ROW,
+                                  SUMMARY_HEADER_ROW, SUMMARY_HIDDEN, SUMMARY_STATUS_ROW)
 
 
 @dataclass(frozen=True)
@@ -46,6 +49,7 @@ class SummaryModel:
     cells: list[Cell] = field(default_factory=list)
     merges: list[str] = field(default_factory=list)
     widths: list[float] = field(default_factory=list)
+    hidden: set[int] = field(default_factory=set)  # 0-based columns folded away
 
     def put(self, row, col, value, style="rx text"):
         self.cells.append(Cell(row, col, value, style))
@@ -66,27 +70,40 @@ def _num(x):
     return excel_precision(x) if isinstance(x, float) else x
 
 
-def build_summary(ev: Evaluation) -> SummaryModel:
-    from remanxl import METHOD_VERSION, __version__
+def has_data(ev: Evaluation) -> bool:
+    """Whether any input row was read (a blank template has none)."""
+    return any(ev.breakdowns["lines"].values()) or bool(ev.breakdowns["parts"]["removed"]["count"])
 
-    m = SummaryModel(widths=[w for _, _, w in SUMMARY_COLUMNS])
+
+def build_summary(ev: Evaluation, fingerprint: dict | None = None) -> SummaryModel:
+    """The Summary sheet for ``ev``: the 14 indicators as native formulas (they follow every edit, with or
+    without remanxl) whose cached values are remanxl's, and remanxl's audit as values, with the
+    ``fingerprint`` of the inputs it read (see :mod:`remanxl.sheet.fingerprint`) so that the sheet shows
+    when the audit is out of date."""
+    from remanxl import METHOD_VERSION, __version__
+    from remanxl.i18n import Msg, tr
+
+    lang = ev.settings.language
+    m = SummaryModel(widths=[w for _, _, w in SUMMARY_COLUMNS], hidden={SUMMARY_COL[k] for k in SUMMARY_HIDDEN})
     s = ev.settings
     m.put(1, 0, "remanxl — GB/T 41350-2022 energy saving and emission reduction 再制造节能减排评价汇总", "rx title")
     ident = " / ".join(x for x in (s.product, s.model, s.remanufacturer, s.reporting_period) if x)
     m.put(2, 0, f"Product 产品: {ident or '(not set 未填写)'}", "rx note")
     m.put(3, 0, f"N = {s.functional_unit_quantity:g} products 台; remanufacturer 再制造企业类型: {s.remanufacturer_type}; "
                 f"computed 计算时间 {ev.computed_at} by remanxl {__version__} ({METHOD_VERSION})", "rx note")
-    if ev.valid:
-        m.put(4, 0, "Valid evaluation 评价有效", "rx group")
+    if not has_data(ev):
+        m.put(SUMMARY_STATUS_ROW, 0, tr(Msg("summary.no_data"), lang), "rx group")
+    elif ev.valid:
+        m.put(SUMMARY_STATUS_ROW, 0, tr(Msg("summary.valid"), lang), "rx group")
     else:
-        m.put(4, 0, "INVALID 评价无效: " + "; ".join(ev.invalid_reasons), "rx bad")
-        m.merges.append("A4:O4")
-    m.put(5, 0, "Values come from remanxl (static until the next recompute). The native columns recompute in any "
-                "spreadsheet; the Live column needs the remanxl add-in. 数值由 remanxl 计算;原生公式列任何表格软件均可重算;"
-                "实时列需加载 remanxl 加载项。", "rx note")
-    for i, (_, header, _) in enumerate(SUMMARY_COLUMNS):
-        m.put(SUMMARY_HEADER_ROW, i, header, "rx header")
+        reasons = "; ".join(tr(x, lang) for x in ev.invalid_reasons)
+        m.put(SUMMARY_STATUS_ROW, 0, tr(Msg("summary.invalid", reasons=reasons), lang), "rx bad")
+    m.merges.append(f"A{SUMMARY_STATUS_ROW}:L{SUMMARY_STATUS_ROW}")
+    audit_row = _audit(m, ev, fingerprint or {}, lang)
+    for i, (_, head, _) in enumerate(SUMMARY_COLUMNS):
+        m.put(SUMMARY_HEADER_ROW, i, head, "rx header")
     c = SUMMARY_COL
+    letter = {k: _col_letter(v) for k, v in c.items()}
     for offset, info in enumerate(INDICATORS):
         row = SUMMARY_FIRST_ROW + offset
         r = ev[info.symbol]
@@ -94,35 +111,100 @@ def build_summary(ev: Evaluation) -> SummaryModel:
         m.put(row, c["symbol"], info.symbol, "rx group")
         m.put(row, c["name_en"], info.name_en)
         m.put(row, c["name_zh"], info.name_zh)
-        m.put(row, c["value"], _num(r.value) if r.value is not None else _undefined(r), "rx percent")
-        m.put(row, c["numerator"], _num(r.numerator), "rx number")
-        m.put(row, c["denominator"], _num(r.denominator), "rx number")
+        num, den = native_terms(info.symbol)
+        num_ref, den_ref = f"{letter['numerator']}{row}", f"{letter['denominator']}{row}"
+        value = value_formula(info.symbol, num_ref, den_ref)
+        cached = _num(r.value) if r.value is not None else _undefined_text(info.symbol, ev)
+        m.put(row, c["value"], Formula(value, cached), "rx percent")
+        m.put(row, c["numerator"], Formula(num, _num(r.numerator) if r.numerator is not None else 0.0), "rx number")
+        m.put(row, c["denominator"], Formula(den, _num(r.denominator) if r.denominator is not None else 0.0),
+              "rx number")
         m.put(row, c["unit"], r.unit)
-        m.put(row, c["basis"], r.basis, "rx wrap")
-        m.put(row, c["status"], r.status)
+        m.put(row, c["basis"], tr(r.basis, lang), "rx wrap")
+        m.put(row, c["status"], tr(STATUS[r.status], lang))
         notes = ([r.reason] if r.reason else []) + r.warnings
-        m.put(row, c["warnings"], "; ".join(notes), "rx warning")
+        m.put(row, c["warnings"], "; ".join(tr(x, lang) for x in notes), "rx warning")
         m.put(row, c["formula"], f"{info.formula}" + (f"  {r.formula}" if r.formula else ""), "rx wrap")
-        terms = native_terms(info.symbol, s)
-        if terms:
-            num_col, den_col = _col_letter(c["native_num"]), _col_letter(c["native_den"])
-            m.put(row, c["native_num"], Formula(terms[0], _num(r.numerator) if r.numerator is not None else 0.0),
-                  "rx number")
-            m.put(row, c["native_den"], Formula(terms[1], _num(r.denominator) if r.denominator is not None else 0.0),
-                  "rx number")
-            live_cached = _num(r.value) if r.value is not None else f"#DIV/0! {r.reason}"
-            m.put(row, c["live"], Formula(f"{info.udf}({num_col}{row},{den_col}{row})", live_cached), "rx percent")
+        needs = tr(Msg("summary.needs_addin"), "both").replace('"', '""')
+        live_cached = _num(r.value) if r.value is not None else f"#DIV/0! {tr(r.reason, lang)}"
+        m.put(row, c["live"], Formula(f'IFERROR({info.udf}({num_ref},{den_ref}),"{needs}")', live_cached),
+              "rx percent")
+        m.put(row, c["chart"], Formula(f"IF(ISNUMBER({letter['value']}{row}),{letter['value']}{row},NA())",
+                                       _num(r.value) if r.value is not None else CellError("#N/A")), "rx percent")
     row = SUMMARY_FIRST_ROW + len(INDICATORS) + 1
-    row = _section_list(m, row, "Warnings 提示", ev.warnings or ["none 无"])
+    row = _section_list(m, row, "Warnings 提示", [tr(w, lang) for w in ev.warnings] or ["none 无"])
     row = _provenance(m, row, ev)
     row = _breakdowns(m, row, ev)
     row = _settings(m, row, ev)
-    _factors(m, row, ev)
+    row = _factors(m, row, ev)
+    _fingerprint_block(m, row, fingerprint or {}, audit_row)
     return m
 
 
-def _undefined(r) -> CellError:
-    return CellError("#DIV/0!" if r.denominator == 0 else "#N/A")
+STATUS = {CONFIRMED: Choice("confirmed", "已确认"), INTERPRETED: Choice("interpreted", "解读")}
+
+
+def _undefined_text(symbol: str, ev: Evaluation) -> str:
+    """What the native value formula shows where remanxl has no value (so the cached text is right)."""
+    from remanxl.i18n import Msg, tr
+
+    if symbol in COMPARISON and not ev.valid:
+        return tr(Msg("summary.withheld"), "both")
+    if symbol in COMPARISON:
+        return tr(Msg("summary.undefined_comparison"), "both")
+    return tr(Msg("summary.undefined_share"), "both")
+
+
+def _audit(m: SummaryModel, ev: Evaluation, fingerprint: dict, lang: str) -> tuple[int, int]:
+    """The audit line (row 5): a native formula saying whether the inputs still match the ones remanxl read."""
+    return SUMMARY_AUDIT_ROW, 0
+
+
+def _fingerprint_block(m: SummaryModel, row: int, fingerprint: dict, audit) -> int:
+    """The fingerprint remanxl read, beside the native one; the audit line compares them."""
+    from remanxl.i18n import Msg, tr
+    from remanxl.sheet.fingerprint import TOLERANCE, formulas, input_parts
+
+    m.put(row, 0, tr(Msg("summary.fingerprint_title"), "both"), "rx group")
+    heads = ["Table 表", "Text 文字 (remanxl)", "Numbers 数值 (remanxl)", "Text 文字 (now 当前)", "Numbers 数值 (now 当前)"]
+    for i, h in enumerate(heads):
+        m.put(row + 1, i, h, "rx header")
+    checks = []
+    r = row + 2
+    for part in input_parts():
+        if part.name not in fingerprint:
+            continue
+        text, numbers = fingerprint[part.name]
+        live_text, live_numbers = formulas(part, lambda a, b, t=part.name: _ref(t, a, b), _settings_value)
+        m.put(r, 0, part.label)
+        m.put(r, 1, text, "rx number")
+        m.put(r, 2, _num(numbers), "rx number")
+        m.put(r, 3, Formula(live_text, text), "rx number")
+        m.put(r, 4, Formula(live_numbers, _num(numbers)), "rx number")
+        checks.append(f"B{r}=D{r}")
+        checks.append(f"ABS(C{r}-E{r})<={TOLERANCE}*MAX(1,ABS(C{r}))")
+        r += 1
+    current = tr(Msg("summary.audit_current"), "both").replace('"', '""')
+    stale = tr(Msg("summary.audit_stale"), "both").replace('"', '""')
+    condition = "AND(" + ",".join(checks) + ")" if checks else "TRUE"
+    m.put(audit[0], audit[1], Formula(f'IF({condition},"{current}","{stale}")', current.replace('""', '"')),
+          "rx note")
+    m.merges.append(f"A{audit[0]}:L{audit[0]}")
+    return r + 1
+
+
+def _settings_value(offset: int) -> str:
+    """The Settings sheet's value cell of the setting on data row ``offset``."""
+    from remanxl.sheet.layout import HEADER_ROW, SETTINGS_SHEET, SETTINGS_VALUE_COL
+
+    return f"'{SETTINGS_SHEET}'!${SETTINGS_VALUE_COL}${HEADER_ROW + 1 + offset}"
+
+
+def _ref(table: str, first: str, last: str) -> str:
+    esc = str.maketrans({"[": "'[", "]": "']", "#": "'#", "'": "''"})
+    if first == last:
+        return f"{table}[{first.translate(esc)}]"
+    return f"{table}[[{first.translate(esc)}]:[{last.translate(esc)}]]"
 
 
 def _col_letter(index: int) -> str:

@@ -293,13 +293,13 @@ class FileWorkbook:
         pass
 
 
-def write_summary(path: str | Path, ev, dst: str | Path | None = None) -> Path:
+def write_summary(path: str | Path, ev, dst: str | Path | None = None, fingerprint: dict | None = None) -> Path:
     """Write the summary sheet of ``ev`` (an :class:`~remanxl.method.evaluate.Evaluation`) into the
     workbook (in place, or to ``dst``)."""
     from remanxl.sheet.summary import build_summary
     from remanxl.workbook.xlsxpatch import write_sheet
 
-    return write_sheet(path, SUMMARY_SHEET, build_summary(ev), dst, STYLE_NAMES)
+    return write_sheet(path, SUMMARY_SHEET, build_summary(ev, fingerprint), dst, STYLE_NAMES)
 
 
 @contextmanager
@@ -320,7 +320,8 @@ def _no_cyclic_gc():
             gc.enable()
 
 
-def evaluate_workbook(path: str | Path, output: str | Path | None = None, write: bool = True, split: bool = True):
+def evaluate_workbook(path: str | Path, output: str | Path | None = None, write: bool = True, split: bool = True,
+                      now: str | None = None):
     """Evaluate one workbook file; on any problem nothing is written and the problems are returned.
 
     ``split`` as in :func:`start_assessing` (a batch, which keeps every core busy with workbooks of its
@@ -334,7 +335,7 @@ def evaluate_workbook(path: str | Path, output: str | Path | None = None, write:
         from remanxl.workbook.xlsxpatch import write_sheet  # noqa: F401 - the summary writer loads while the file is read
 
         with _no_cyclic_gc():
-            outcome = recompute(book, write)
+            outcome = recompute(book, write, now)
     except UnsafeWorkbookError as exc:
         return Outcome(book.name, None, [Located.whole_file(str(exc))])
     finally:

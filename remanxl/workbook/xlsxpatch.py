@@ -96,6 +96,8 @@ def _cell_xml(ref: str, value, style: int) -> str:
         v = value.cached
         if isinstance(v, bool):
             return f'<c r="{ref}"{s} t="b">{f}<v>{int(v)}</v></c>'
+        if isinstance(v, CellError):
+            return f'<c r="{ref}"{s} t="e">{f}<v>{escape(v.code)}</v></c>'
         if isinstance(v, (int, float)) and not math.isfinite(v):
             return f'<c r="{ref}"{s} t="e">{f}<v>#NUM!</v></c>'
         if isinstance(v, (int, float)):
@@ -134,7 +136,9 @@ def render_sheet_data(model: SummaryModel, styles: dict[str, int]) -> tuple[str,
     max_row = max(rows) if rows else 1
     max_col = max((c.col for c in model.cells), default=0) + 1
     dimension = f'<dimension ref="A1:{column_letter(max_col)}{max_row}"/>'
-    cols = "".join(f'<col min="{i + 1}" max="{i + 1}" width="{w}" customWidth="1"/>' for i, w in enumerate(model.widths))
+    hide = ' hidden="1"'
+    cols = "".join(f'<col min="{i + 1}" max="{i + 1}" width="{w}" customWidth="1"{hide if i in model.hidden else ""}/>'
+                   for i, w in enumerate(model.widths))
     cols = f"<cols>{cols}</cols>" if cols else ""
     merges = "".join(f'<mergeCell ref="{m}"/>' for m in model.merges)
     merges = f'<mergeCells count="{len(model.merges)}">{merges}</mergeCells>' if model.merges else ""
