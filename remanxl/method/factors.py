@@ -89,6 +89,19 @@ class FactorTable:
             )
         return found
 
+    def resolve_where(self, key, column: str, value, what: str | None = None) -> str:
+        """Like :meth:`resolve`, but a name several rows share (苯 is an air and a water pollutant) picks
+        the row whose ``column`` holds ``value``; raises :class:`UnknownKeyError` as :meth:`resolve` does."""
+        found = self.resolve(key, what)
+        if self.rows[found].get(column) == value:
+            return found
+        folded = _fold(key)
+        for other, row in self.rows.items():
+            names = (other, row.get("name_en"), row.get("name_zh"))
+            if row.get(column) == value and any(isinstance(n, str) and _fold(n) == folded for n in names):
+                return other
+        return found
+
     def __contains__(self, key) -> bool:
         return key is not None and _fold(key) in self._index
 

@@ -372,7 +372,7 @@ def _species(name, ctx: Context, medium: str) -> tuple:
     if name in lumped and lumped.row(name).get("medium") == medium:
         return ("lumped", lumped.resolve(name))
     try:
-        key = table.resolve(name, f"{medium} pollutant")
+        key = table.resolve_where(name, "medium", medium, f"{medium} pollutant")
     except UnknownKeyError as exc:
         return ("fault", str(exc))
     if table.rows[key].get("medium") != medium:

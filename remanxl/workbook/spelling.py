@@ -22,17 +22,22 @@ KEY_TABLES = {"energy_type": ("energy_conversion",), "pollutant": ("pollution_eq
               "source": ("fuel_emission_factors", "gwp")}
 
 
-def _canonical_key(column: str, text: str, factors: FactorSet) -> str | None:
+#: The medium of the pollutant tables: a name both media share (苯, benzene) means the row of this one.
+MEDIUM = {"air": "air", "water_pollutants": "water"}
+
+
+def _canonical_key(column: str, text: str, factors: FactorSet, medium: str | None = None) -> str | None:
     if column == "source" and text.casefold() in ("electricity", "电力", "grid electricity"):
         return "electricity"
     for name in KEY_TABLES[column]:
         table = factors[name]
         if text in table:
-            return table.resolve(text)
+            return table.resolve_where(text, "medium", medium) if medium and "medium" in table.columns \
+                else table.resolve(text)
     return None
 
 
-def _wanted(c, text: str, factors: FactorSet, extra_keys) -> str | None:
+def _wanted(c, text: str, factors: FactorSet, extra_keys, medium: str | None = None) -> str | None:
     """The spelling the native formulas read for ``text`` in column ``c`` (None: leave to the core)."""
     if c.kind == "choice":
         return ALIASES[c.choices].get(text.casefold()) or ALIASES[c.choices].get(text)
@@ -40,7 +45,7 @@ def _wanted(c, text: str, factors: FactorSet, extra_keys) -> str | None:
         unit = factors.units.lookup(text)
         return unit.symbol if unit else None
     if c.kind == "key" and c.key in KEY_TABLES:
-        return text if text in extra_keys else _canonical_key(c.key, text, factors)
+        return text if text in extra_keys else _canonical_key(c.key, text, factors, medium)
     return None
 
 
@@ -70,7 +75,7 @@ def spelling_problems(table: str, rows, factors: FactorSet | None, extra_keys=fr
                 verdict[v] = (f"{text!r} is text; choose TRUE or FALSE from the drop-down (the sheet's formulas "
                               "read only those)")
                 continue
-            want = _wanted(c, text, factors, extra_keys)
+            want = _wanted(c, text, factors, extra_keys, MEDIUM.get(table))
             if want is not None and want != v:
                 verdict[v] = (f"write {want!r} (the drop-down's spelling) instead of {v!r}: the sheet's own "
                               "formulas read only that")
