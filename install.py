@@ -283,7 +283,8 @@ def ansi_code_page() -> str | None:
 def has_ensurepip() -> bool:
     """Whether ``python -m venv`` can put pip into a new environment (stock Debian/Ubuntu leave
     ensurepip out of their Python until python3-venv is installed)."""
-    return importlib.util.find_spec("ensurepip") is not None
+    spec = importlib.util.find_spec("ensurepip")
+    return spec is not None and spec.origin is not None  # an empty folder would be a namespace package
 
 
 # --------------------------------------------------------------------------- decisions on those facts
@@ -309,6 +310,16 @@ def windows_spreadsheet(read=read_registry) -> str:
     if wps_server or any(read("HKCR", r"%s\CLSID" % progid) for progid in WPS_PROGIDS):
         return "wps"
     return "none"
+
+
+def NO_ENSUREPIP():
+    version = "%d.%d" % sys.version_info[:2]
+    return (T("This Python cannot create a virtual environment with pip in it: its ensurepip module is\n"
+              "missing (Debian and Ubuntu ship it separately, in python3-venv).",
+              "此 Python 无法创建带 pip 的虚拟环境:缺少 ensurepip 模块(Debian 与 Ubuntu 将其单独放在\n"
+              "python3-venv 软件包中)。"),
+            T("Install it, then run this command again:  sudo apt install python%s-venv" % version,
+              "安装后重新运行本命令:  sudo apt install python%s-venv" % version))
 
 
 def no_excel_message(kind: str) -> str:
@@ -874,14 +885,7 @@ class Installer:
         if self.layout.os == "macos":
             self._check_excel_started()
         if self.layout.os == "linux" and not self.args.python and not has_ensurepip():
-            version = "%d.%d" % sys.version_info[:2]
-            raise InstallError(
-                T("This Python cannot create a virtual environment with pip in it: its ensurepip module is\n"
-                  "missing (Debian and Ubuntu ship it separately, in python3-venv).",
-                  "此 Python 无法创建带 pip 的虚拟环境:缺少 ensurepip 模块(Debian 与 Ubuntu 将其单独放在\n"
-                  "python3-venv 软件包中)。"),
-                T("Install it, then run this command again:  sudo apt install python%s-venv" % version,
-                  "安装后重新运行本命令:  sudo apt install python%s-venv" % version))
+            raise InstallError(*NO_ENSUREPIP())
 
     def _check_spreadsheet(self) -> None:
         """Say plainly when Microsoft Excel is absent (WPS only): what the add-in needs, what works anyway."""
@@ -984,6 +988,9 @@ class Installer:
         import venv
         try:
             venv.EnvBuilder(with_pip=True, clear=False).create(str(lay.venv_dir))
+        except SystemExit as exc:  # Debian's venv exits when ensurepip is missing, after its own message
+            shutil.rmtree(lay.venv_dir, ignore_errors=True)
+            raise InstallError(*NO_ENSUREPIP()) from exc
         except (OSError, subprocess.CalledProcessError) as exc:
             raise InstallError("Creating the virtual environment failed: %s" % exc,
                                "Check that %s is writable and has free space, then run the installer "
