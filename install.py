@@ -55,12 +55,14 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import importlib.util
 import json
 import os
 import re
 import shutil
 import subprocess
 import sys
+import sysconfig
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -83,6 +85,11 @@ PROBE = r"""
 import json, os, sys
 info = {"version": list(sys.version_info[:3]), "executable": sys.executable,
         "prefix": sys.prefix, "base_prefix": getattr(sys, "base_prefix", sys.prefix)}
+try:
+    import sysconfig
+    info["platform"] = sysconfig.get_platform()
+except Exception:
+    info["platform"] = None
 try:
     from importlib import metadata
 except ImportError:
@@ -117,6 +124,54 @@ except ImportError:
 sys.exit(run_doctor(home=sys.argv[1] or None, os_name=sys.argv[2], addin_path=sys.argv[3] or None))
 """
 NO_DOCTOR = 75
+
+# Writes the add-in with its settings sheet holding the given settings (a user folder VBA cannot
+# spell: see Layout.settings_in_addin).  Runs in the target interpreter, which has remanxl.
+ADDIN_SETTINGS = r"""
+import json, sys
+from remanxl.excel.addin import with_settings
+with open(sys.argv[1], "rb") as src, open(sys.argv[3], "wb") as out:
+    out.write(with_settings(src.read(), json.loads(sys.argv[2])))
+"""
+
+
+# --------------------------------------------------------------------------- language
+# install.py runs before remanxl is installed, so it cannot use remanxl.i18n: it carries its own two
+# languages.  The choice follows remanxl.i18n.resolve_lang: REMANXL_LANG (en, zh, both), else the locale.
+
+
+def _language(environ=None, windows_ui_language=None) -> str:
+    env = os.environ if environ is None else environ
+    chosen = (env.get("REMANXL_LANG") or "").strip().lower()
+    if chosen in ("en", "zh", "both"):
+        return chosen
+    for var in ("LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE"):
+        if env.get(var):
+            return "zh" if env[var].lower().startswith("zh") else "en"
+    ui = windows_ui_language() if windows_ui_language else _windows_ui_language()
+    return "zh" if ui is not None and ui & 0x3FF == 0x04 else "en"  # LANG_CHINESE
+
+
+def _windows_ui_language():
+    if os.name != "nt":
+        return None
+    try:
+        import ctypes
+        return int(ctypes.windll.kernel32.GetUserDefaultUILanguage())
+    except Exception:
+        return None
+
+
+LANG = _language()
+
+
+def T(en: str, zh: str) -> str:
+    """A message in the user's language (both, English first, when REMANXL_LANG=both)."""
+    if LANG == "zh":
+        return zh
+    if LANG == "both" and zh != en:
+        return en + "\n" + zh
+    return en
 
 
 class InstallError(Exception):
@@ -164,16 +219,166 @@ STORE_FIX = (
 
 
 def too_old_message(version, executable: str) -> str:
-    """Explain that this Python is too old, and how to get a suitable one."""
+    """One line that says this Python is too old, then how to get a suitable one."""
     have = ".".join(str(x) for x in version[:3])
     need = ".".join(str(x) for x in MIN_PYTHON)
-    return (
+    return T(
         "remanxl needs Python %s or newer, but this is Python %s (%s).\n"
         "Fix: install a current Python from https://www.python.org/downloads/ and run the\n"
         "installer with it:\n"
         "  Windows:  py -%s install.py   (tick \"Add python.exe to PATH\" when installing Python)\n"
-        "  macOS:    python%s install.py   (the python3 that comes with Xcode is too old)"
-        % (need, have, executable, need, need))
+        "  macOS:    python%s install.py   (the python3 that comes with Xcode is too old)\n"
+        "  Linux:    python%s install.py   (e.g. apt install python%s, or Ubuntu 24.04's python3)"
+        % (need, have, executable, need, need, need, need),
+        "remanxl 需要 Python %s 或更高版本,当前为 Python %s(%s)。\n"
+        "解决:从 https://www.python.org/downloads/ 安装新版 Python,再用它运行安装程序:\n"
+        "  Windows:  py -%s install.py   (安装 Python 时勾选 \"Add python.exe to PATH\")\n"
+        "  macOS:    python%s install.py   (Xcode 自带的 python3 版本过低)\n"
+        "  Linux:    python%s install.py   (如 apt install python%s,或 Ubuntu 24.04 自带的 python3)"
+        % (need, have, executable, need, need, need, need))
+
+
+# --------------------------------------------------------------------------- facts of this computer
+# Each reads one fact from the system and nothing else, so that tests can replace exactly these and
+# run the decisions below them for real.
+
+
+def python_platform() -> str:
+    """This interpreter's platform tag: win-amd64, win32 (32-bit), win-arm64, linux-x86_64, macosx-…"""
+    return sysconfig.get_platform()
+
+
+def read_registry(root: str, path: str, name: str = ""):
+    """A value from the Windows registry (root "HKCR", "HKCU" or "HKLM"), or None if it is not there."""
+    try:
+        import winreg
+    except ImportError:
+        return None
+    roots = {"HKCR": winreg.HKEY_CLASSES_ROOT, "HKCU": winreg.HKEY_CURRENT_USER,
+             "HKLM": winreg.HKEY_LOCAL_MACHINE}
+    try:
+        with winreg.OpenKey(roots[root], path) as key:
+            return winreg.QueryValueEx(key, name)[0]
+    except OSError:
+        return None
+
+
+def registry_available() -> bool:
+    """Whether this computer has a Windows registry to read."""
+    return os.name == "nt"
+
+
+def ansi_code_page() -> str | None:
+    """Windows' ANSI code page as a codec name (cp1252, cp936 …): what VBA's Environ, Open and the
+    LoadLibraryA call of xlwings' VBA spell paths in.  None off Windows."""
+    if os.name != "nt":
+        return None
+    try:
+        import ctypes
+        return "cp%d" % ctypes.windll.kernel32.GetACP()
+    except Exception:
+        return None
+
+
+def has_ensurepip() -> bool:
+    """Whether ``python -m venv`` can put pip into a new environment (stock Debian/Ubuntu leave
+    ensurepip out of their Python until python3-venv is installed)."""
+    spec = importlib.util.find_spec("ensurepip")
+    return spec is not None and spec.origin is not None  # an empty folder would be a namespace package
+
+
+# --------------------------------------------------------------------------- decisions on those facts
+
+#: The CLSID of Excel.Application (the registry's HKCR\Excel.Application\CLSID).
+EXCEL_CLSID = "{00024500-0000-0000-C000-000000000046}"
+#: WPS Spreadsheets' automation ProgIDs ("Ket.Application"; registry keys ignore case).
+WPS_PROGIDS = ("Ket.Application", "ET.Application")
+
+
+def windows_spreadsheet(read=read_registry) -> str:
+    """``"excel"``, ``"wps"`` (WPS Office without Microsoft Excel) or ``"none"``.
+
+    Excel registers the ProgID Excel.Application whose CLSID's LocalServer32 starts EXCEL.EXE.
+    WPS can take that ProgID over ("compatible with Microsoft Office" option): then the server is
+    WPS's et.exe or wpsoffice.exe, and xlwings would drive WPS, which it does not support.
+    """
+    clsid = read("HKCR", r"Excel.Application\CLSID")
+    server = str(read("HKCR", r"CLSID\%s\LocalServer32" % (clsid or EXCEL_CLSID)) or "").lower()
+    if clsid and ("excel.exe" in server or not server):
+        return "excel"
+    wps_server = any(word in server for word in ("wps", "kingsoft", "\\et.exe"))
+    if wps_server or any(read("HKCR", r"%s\CLSID" % progid) for progid in WPS_PROGIDS):
+        return "wps"
+    return "none"
+
+
+def NO_ENSUREPIP():
+    version = "%d.%d" % sys.version_info[:2]
+    return (T("This Python cannot create a virtual environment with pip in it: its ensurepip module is\n"
+              "missing (Debian and Ubuntu ship it separately, in python3-venv).",
+              "此 Python 无法创建带 pip 的虚拟环境:缺少 ensurepip 模块(Debian 与 Ubuntu 将其单独放在\n"
+              "python3-venv 软件包中)。"),
+            T("Install it, then run this command again:  sudo apt install python%s-venv" % version,
+              "安装后重新运行本命令:  sudo apt install python%s-venv" % version))
+
+
+def no_excel_message(kind: str) -> str:
+    """What works without Microsoft Excel (shown by the installer; the doctor says the same)."""
+    found = T("WPS Office is installed, but Microsoft Excel is not" if kind == "wps" else
+              "Microsoft Excel is not installed",
+              "已安装 WPS Office,但未安装 Microsoft Excel" if kind == "wps" else "未安装 Microsoft Excel")
+    return found + T(
+        " (no Excel.Application in the registry).\n"
+        "The ribbon tab and the =REMAN_* functions need Microsoft Excel: xlwings does not support WPS.\n"
+        "What works without Excel: the template's own formulas (every input row and the Summary's totals\n"
+        "compute in WPS and LibreOffice too) and the command line, which fills the Summary sheet:\n"
+        "  remanxl evaluate 我的评价.xlsx",
+        "(注册表中没有 Excel.Application)。\n"
+        "功能区选项卡与 =REMAN_* 函数需要 Microsoft Excel:xlwings 不支持 WPS。\n"
+        "没有 Excel 也可使用:模板自带公式(各输入行与汇总合计在 WPS、LibreOffice 中同样计算),\n"
+        "以及命令行(写入汇总表):\n"
+        "  remanxl evaluate 我的评价.xlsx")
+
+
+def interpreter_problem(tag: str) -> tuple[str, str] | None:
+    """(problem, fix) when Excel cannot use an interpreter of platform ``tag``, else None.
+
+    xlwings 0.37.8 ships its DLL (xlwings64-0.37.8.dll) in the win_amd64 wheel only: with a 32-bit or
+    an ARM64 Python every =REMAN_* formula and ribbon button fails.
+    """
+    if not tag.startswith("win") or tag == "win-amd64":
+        return None
+    kind = T("a 32-bit Python", "32 位 Python") if tag == "win32" else T("an ARM64 Python", "ARM64 版 Python")
+    return (T("This is %s (%s). Excel cannot use it with remanxl: xlwings ships its DLL for 64-bit\n"
+              "x64 Python (win-amd64) only, so every formula and ribbon button would fail." % (kind, tag),
+              "当前为%s(%s)。remanxl 在 Excel 中无法使用它:xlwings 只为 64 位 x64 Python(win-amd64)\n"
+              "提供 DLL,所有公式和功能区按钮都会失败。" % (kind, tag)),
+            T("Install the 64-bit Python 3.11+ from https://www.python.org/downloads/windows/\n"
+              "(\"Windows installer (64-bit)\"; on an ARM computer too: it runs under emulation), then run:\n"
+              "  py -3.11-64 install.py",
+              "从 https://www.python.org/downloads/windows/ 安装 64 位 Python 3.11 或更高版本\n"
+              "(\"Windows installer (64-bit)\";ARM 电脑同样适用,以仿真方式运行),然后运行:\n"
+              "  py -3.11-64 install.py"))
+
+
+def ansi_unsafe(path, code_page: str | None) -> bool:
+    """True when Windows' ANSI code page cannot spell ``path`` (a Chinese user name on an English
+    Windows): VBA's Environ("USERPROFILE") then returns "?" in its place and its file functions and
+    LoadLibraryA cannot reach the folder."""
+    if not code_page:
+        return False
+    try:
+        str(path).encode(code_page)
+    except (UnicodeEncodeError, LookupError):
+        return True
+    return False
+
+
+def ansi_safe_folder(profile: Path, program_data: Path) -> Path:
+    """A per-user folder every code page can spell: %ProgramData%\\remanxl\\u-<the user folder's name
+    as hexadecimal UTF-16 code units>."""
+    units = str(profile.name).encode("utf-16-be")
+    return program_data / PROJECT / ("u-" + units.hex().upper())
 
 
 def _windows_known_documents() -> Path | None:
@@ -228,6 +433,9 @@ class Layout:
     startup_dir: Path | None = None     # Excel loads every add-in in here at start
     applescript_dir: Path | None = None  # macOS: where AppleScriptTask finds scripts
     bin_dir: Path | None = None         # Linux: where the ``remanxl`` link goes
+    # Windows, a user folder the ANSI code page cannot spell: VBA cannot read remanxl.conf there, so
+    # the settings go into the installed add-in's own settings sheet, and the venv is moved.
+    settings_in_addin: bool = False
 
     @property
     def manifest_file(self) -> Path:
@@ -261,9 +469,15 @@ def make_layout(os_name: str, home: Path | None = None, venv: Path | None = None
         local = Path(env.get("LOCALAPPDATA") or profile / "AppData" / "Local")
         documents = (_windows_known_documents() if native else None) or profile / "Documents"
         data = local / PROJECT
+        unsafe = ansi_unsafe(profile, ansi_code_page())
+        default_venv = data / "venv"
+        if unsafe:  # LoadLibraryA in xlwings' VBA could not load the DLL from a venv in the profile
+            # With --home (tests, planning), a ProgramData folder beside that home stands in.
+            program_data = Path(env.get("ProgramData") or (Path(home).parent / "ProgramData"))
+            default_venv = ansi_safe_folder(profile, program_data) / "venv"
         return Layout(
-            os=os_name, home=profile, data_dir=data, venv_dir=Path(venv) if venv else data / "venv",
-            documents=documents,
+            os=os_name, home=profile, data_dir=data, venv_dir=Path(venv) if venv else default_venv,
+            documents=documents, settings_in_addin=unsafe,
             # Mirrors the add-in's VBA: Environ("USERPROFILE") & "\.remanxl\remanxl.conf".
             config_file=profile / ("." + PROJECT) / (PROJECT + ".conf"),
             startup_dir=roaming / "Microsoft" / "Excel" / "XLSTART")
@@ -477,9 +691,31 @@ def atomic_write(path: Path, data: bytes) -> None:
             tmp.unlink()
         except OSError:
             pass
+        if macos_consent_refused(path):
+            raise InstallError(*CONSENT_REFUSED(path)) from exc
         raise InstallError(
-            "Cannot write %s: it is in use or protected (%s)." % (path, exc.strerror),
-            "Quit Excel completely (all windows) and run the installer again.") from exc
+            T("Cannot write %s: it is in use or protected (%s)." % (path, exc.strerror),
+              "无法写入 %s:文件正被使用或受保护(%s)。" % (path, exc.strerror)),
+            T("Quit Excel completely (all windows) and run the installer again.",
+              "完全退出 Excel(所有窗口)后重新运行安装程序。")) from exc
+
+
+def macos_consent_refused(path: Path) -> bool:
+    """A write refused inside another app's container on macOS: since macOS 14 that needs the user's
+    consent ("... would like to access data from other apps"), and a refusal looks like EPERM."""
+    return host_os() == "macos" and any(part in ("Containers", "Group Containers") for part in Path(path).parts)
+
+
+def CONSENT_REFUSED(path: Path):
+    folder = Path(path).parent
+    return (T("macOS did not let the installer into Excel's folder %s: the prompt \"... would like to\n"
+              "access data from other apps\" was answered Don't Allow, or closed." % folder,
+              "macOS 不允许安装程序访问 Excel 的文件夹 %s:“想要访问其他 App 的数据”提示被选择了\n"
+              "“不允许”或被关闭。" % folder),
+            T("Run the installer again and click Allow. If macOS does not ask again: System Settings >\n"
+              "Privacy & Security > Full Disk Access, switch on Terminal, then run the installer again.",
+              "请重新运行安装程序并点击“允许”。如果 macOS 不再询问:系统设置 > 隐私与安全性 >\n"
+              "完全磁盘访问权限,打开“终端”,然后重新运行安装程序。"))
 
 
 # --------------------------------------------------------------------------- output
@@ -501,7 +737,7 @@ class UI:
 
     def step(self, number: int, total: int, text: str) -> None:
         self.line()
-        self.line("Step %d of %d: %s" % (number, total, text))
+        self.line(T("Step %d of %d: %s", "第 %d 步(共 %d 步):%s") % (number, total, text))
 
     def say(self, text: str) -> None:
         for i, part in enumerate(text.splitlines() or [""]):
@@ -513,12 +749,18 @@ class UI:
 
     def problem(self, err: InstallError) -> None:
         self.line()
-        self.line("PROBLEM: " + err.problem)
+        both = LANG == "both"
+        problem = "PROBLEM 问题: " if both else T("PROBLEM: ", "问题:")
+        fix = "FIX 解决:     " if both else T("FIX:     ", "解决:")
+        lines = err.problem.splitlines() or [""]
+        self.line(problem + lines[0])
+        for part in lines[1:]:
+            self.line(" " * len("PROBLEM: ") + part)
         if err.fix:
             lines = err.fix.splitlines()
-            self.line("FIX:     " + lines[0])
+            self.line(fix + lines[0])
             for part in lines[1:]:
-                self.line("         " + part)
+                self.line(" " * len("FIX:     ") + part)
 
 
 # --------------------------------------------------------------------------- installer
@@ -534,6 +776,8 @@ class Installer:
         self.ui = UI(out)
         self.manifest = Manifest(layout.manifest_file)
         self.changes = 0
+        self.excel_missing: str | None = None   # "wps" or "none" when Microsoft Excel is absent
+        self.addin_settings: dict | None = None  # settings to put into the add-in's own sheet
         self.python: Path | None = None   # the interpreter that has remanxl
         self.info: dict | None = None     # what that interpreter reported (probe)
 
@@ -551,7 +795,12 @@ class Installer:
             missing.append(path)
             path = path.parent
         for folder in reversed(missing):
-            folder.mkdir()
+            try:
+                folder.mkdir()
+            except PermissionError as exc:
+                if macos_consent_refused(folder):
+                    raise InstallError(*CONSENT_REFUSED(folder / "x")) from exc
+                raise
             self.manifest.put({"path": str(folder), "kind": "dir"})
         return bool(missing)
 
@@ -600,18 +849,20 @@ class Installer:
 
     def steps(self):
         """The steps for the target platform, as (title, method) pairs."""
-        steps = [("Check Python", self.step_python),
-                 ("Python environment for remanxl", self.step_environment),
-                 ("Install remanxl", self.step_package)]
+        steps = [(T("Check Python", "检查 Python"), self.step_python),
+                 (T("Python environment for remanxl", "remanxl 的 Python 环境"), self.step_environment),
+                 (T("Install remanxl", "安装 remanxl"), self.step_package)]
         if self.layout.os == "linux":
-            steps.append(("The remanxl command", self.step_command_link))
+            steps.append((T("The remanxl command", "remanxl 命令"), self.step_command_link))
         else:
-            steps.append(("Excel add-in settings (%s.conf)" % PROJECT, self.step_config))
-            steps.append(("Excel add-in (%s)" % ADDIN_NAME, self.step_addin))
+            steps.append((T("Excel add-in settings (%s.conf)", "Excel 加载项设置(%s.conf)") % PROJECT,
+                          self.step_config))
+            steps.append((T("Excel add-in (%s)", "Excel 加载项(%s)") % ADDIN_NAME, self.step_addin))
             if self.layout.os == "macos":
-                steps.append(("AppleScript for the ribbon buttons (RunPython)", self.step_applescript))
-            steps.append(("Workbook template", self.step_template))
-        steps.append(("Check the installation", self.step_check))
+                steps.append((T("AppleScript for the ribbon buttons (RunPython)",
+                                "功能区按钮所需的 AppleScript(RunPython)"), self.step_applescript))
+            steps.append((T("Workbook template", "工作簿模板"), self.step_template))
+        steps.append((T("Check the installation", "检查安装结果"), self.step_check))
         return steps
 
     def step_python(self) -> None:
@@ -623,10 +874,29 @@ class Installer:
         else:
             self.ui.say("Python %s is recent enough (%d.%d or newer is needed)"
                         % ((sys.version.split()[0],) + MIN_PYTHON))
+        if self.layout.os == "windows":
+            tag = (self.info or {}).get("platform") if self.args.python else python_platform()
+            problem = interpreter_problem(tag or "")
+            if problem:
+                raise InstallError(*problem)
+            self._check_spreadsheet()
         if self.layout.os != "linux":
             self._check_excel_interpreter_path(excel_interpreter(self.layout.os, self.target_python()))
         if self.layout.os == "macos":
             self._check_excel_started()
+        if self.layout.os == "linux" and not self.args.python and not has_ensurepip():
+            raise InstallError(*NO_ENSUREPIP())
+
+    def _check_spreadsheet(self) -> None:
+        """Say plainly when Microsoft Excel is absent (WPS only): what the add-in needs, what works anyway."""
+        if not registry_available():
+            return  # planning for Windows from another system: nothing to read
+        kind = windows_spreadsheet(read_registry)
+        if kind == "excel":
+            self.ui.say(T("Microsoft Excel is installed", "已安装 Microsoft Excel"))
+            return
+        self.excel_missing = kind
+        self.ui.say(T("note: ", "注意:") + no_excel_message(kind))
 
     def _refuse_store_python(self) -> None:
         candidates = [self.args.python] if self.args.python else [
@@ -718,6 +988,9 @@ class Installer:
         import venv
         try:
             venv.EnvBuilder(with_pip=True, clear=False).create(str(lay.venv_dir))
+        except SystemExit as exc:  # Debian's venv exits when ensurepip is missing, after its own message
+            shutil.rmtree(lay.venv_dir, ignore_errors=True)
+            raise InstallError(*NO_ENSUREPIP()) from exc
         except (OSError, subprocess.CalledProcessError) as exc:
             raise InstallError("Creating the virtual environment failed: %s" % exc,
                                "Check that %s is writable and has free space, then run the installer "
@@ -797,6 +1070,25 @@ class Installer:
     def step_config(self) -> None:
         lay = self.layout
         interp = excel_interpreter(lay.os, self.python)
+        if lay.os == "windows" and ansi_unsafe(interp, ansi_code_page()):
+            raise InstallError(
+                T("Excel cannot start %s: this Windows' language setting (code page %s) cannot spell\n"
+                  "that path." % (interp, ansi_code_page()),
+                  "Excel 无法启动 %s:此 Windows 的语言设置(代码页 %s)无法表示该路径。" % (interp, ansi_code_page())),
+                T("Install into a plain folder:  python install.py --venv C:\\remanxl\\venv",
+                  "安装到纯英文路径:  python install.py --venv C:\\remanxl\\venv"))
+        if lay.settings_in_addin:
+            self.addin_settings = dict(config_entries(lay.os, interp))
+            self.ui.say(T(
+                "your user folder %s has characters this Windows' code page (%s) cannot spell, so the\n"
+                "add-in could not read %s; its settings go into the add-in's own settings sheet\n"
+                "instead, and the Python environment into %s:"
+                % (lay.home, ansi_code_page(), lay.config_file, lay.venv_dir),
+                "用户文件夹 %s 含有此 Windows 代码页(%s)无法表示的字符,加载项读不到 %s;\n"
+                "因此设置写入加载项自带的设置表,Python 环境放在 %s:"
+                % (lay.home, ansi_code_page(), lay.config_file, lay.venv_dir)))
+            self.ui.block("\n".join('"%s","%s"' % kv for kv in self.addin_settings.items()))
+            return
         dest = lay.config_file
         existing = decode_config(dest.read_bytes(), lay.os) if dest.is_file() else None
         text = merge_config(existing, config_entries(lay.os, interp), lay.os)
@@ -827,7 +1119,28 @@ class Installer:
                 "Install a released remanxl:  python install.py --source pypi --upgrade\n"
                 "or build the add-in first:   \"%s\" -m remanxl build-addin" % self.python)
         self.ui.say("Excel opens every file in %s when it starts" % lay.startup_dir)
-        self.put_file(lay.addin_file, source.read_bytes(), "add-in")
+        data = source.read_bytes()
+        if self.addin_settings and not self.dry:
+            data = self._addin_with_settings(source)
+        self.put_file(lay.addin_file, data, "add-in")
+
+    def _addin_with_settings(self, source: Path) -> bytes:
+        """The add-in with ``self.addin_settings`` in its settings sheet, made by the target interpreter."""
+        out = self.layout.data_dir / (ADDIN_NAME + ".settings-tmp")
+        self.ensure_dir(out.parent)
+        cmd = [str(self.python), "-I", "-B", "-c", ADDIN_SETTINGS, str(source),
+               json.dumps(self.addin_settings), str(out)]
+        proc = subprocess.run(cmd, capture_output=True, text=True)
+        try:
+            if proc.returncode != 0:
+                tail = "\n".join((proc.stderr or proc.stdout).strip().splitlines()[-3:])
+                raise InstallError(T("Writing the settings into the add-in failed:\n%s" % tail,
+                                     "将设置写入加载项失败:\n%s" % tail),
+                                   T("Run the installer again with --upgrade.", "请加 --upgrade 重新运行安装程序。"))
+            return out.read_bytes()
+        finally:
+            if out.exists():
+                out.unlink()
 
     def step_applescript(self) -> None:
         lay = self.layout
@@ -926,42 +1239,58 @@ class Installer:
 
     def install(self) -> int:
         lay = self.layout
-        self.ui.title("remanxl installer%s: %s" % (" (dry run: nothing is changed)" if self.dry else "",
-                                                  OS_LABELS[lay.os]))
+        self.ui.title(T("remanxl installer%s: %s", "remanxl 安装程序%s:%s")
+                      % (T(" (dry run: nothing is changed)", "(演练:不做任何更改)") if self.dry else "",
+                         OS_LABELS[lay.os]))
         if lay.os == "linux":
-            self.ui.line("Excel is not available on Linux: this sets up the remanxl command line only.")
+            self.ui.line(T("Excel is not available on Linux: this sets up the remanxl command line only.",
+                           "Linux 上没有 Excel:只安装 remanxl 命令行。"))
         steps = self.steps()
         for number, (title, run) in enumerate(steps, 1):
             self.ui.step(number, len(steps), title)
             run()
         self.ui.line()
         if self.dry:
-            self.ui.line("Dry run: nothing was changed.")
+            self.ui.line(T("Dry run: nothing was changed.", "演练:未做任何更改。"))
         elif self.changes:
-            self.ui.line("Done: %d change(s) made. The record of what was installed is in %s"
-                         % (self.changes, lay.manifest_file))
+            self.ui.line(T("Done: %d change(s) made. The record of what was installed is in %s",
+                           "完成:共 %d 处更改。安装记录保存在 %s") % (self.changes, lay.manifest_file))
         else:
-            self.ui.line("Everything was already in place: nothing changed.")
+            self.ui.line(T("Everything was already in place: nothing changed.", "一切已就绪:未做更改。"))
         self._next_steps()
         return 0
 
     def _next_steps(self) -> None:
         lay = self.layout
         self.ui.line()
-        self.ui.line("What to do next:")
+        self.ui.line(T("What to do next:", "下一步:"))
         if lay.os == "linux":
-            self.ui.line("  Excel integration is not available on Linux. Use the command line, e.g.")
-            self.ui.line("    %s evaluate" % (self.python.parent / PROJECT if self.python else PROJECT))
+            command = self.python.parent / PROJECT if self.python else PROJECT
+            self.ui.line(T("  Excel integration is not available on Linux. Use the command line, e.g.",
+                           "  Linux 上没有 Excel 集成。请使用命令行,例如"))
+            self.ui.line("    %s evaluate" % command)
         else:
-            quit_hint = "quit Excel (Cmd-Q)" if lay.os == "macos" else "close all Excel windows"
-            self.ui.line("  1. If Excel is open, %s. Then start Excel." % quit_hint)
-            self.ui.line("  2. You should see the \"%s\" tab in the ribbon." % TAB_NAME)
-            self.ui.line("  3. Open your template: %s" % lay.template_file)
+            if self.excel_missing:
+                self.ui.line(T("  Microsoft Excel is missing (see the note above): open the template in WPS or\n"
+                               "  LibreOffice and fill the Summary with:  remanxl evaluate FILE.xlsx",
+                               "  未安装 Microsoft Excel(见上文说明):可在 WPS 或 LibreOffice 中打开模板,\n"
+                               "  并用以下命令写入汇总表:  remanxl evaluate 文件.xlsx"))
+            quit_hint = T("quit Excel (Cmd-Q)", "退出 Excel(Cmd-Q)") if lay.os == "macos" else \
+                T("close all Excel windows", "关闭所有 Excel 窗口")
+            self.ui.line(T("  1. If Excel is open, %s. Then start Excel.", "  1. 如果 Excel 已打开,请%s,然后启动 Excel。")
+                         % quit_hint)
+            self.ui.line(T("  2. You should see the \"%s\" tab in the ribbon.", "  2. 功能区中应出现“%s”选项卡。")
+                         % TAB_NAME)
+            self.ui.line(T("  3. Open your template: %s", "  3. 打开模板:%s") % lay.template_file)
             if lay.os == "macos":
-                self.ui.line("  Note: Excel for Mac cannot run the =REMAN_* worksheet formulas; use the")
-                self.ui.line("  ribbon's recompute button, which writes the results as values.")
-        self.ui.line("  If something does not work, run this installer again: it repairs what is missing")
-        self.ui.line("  and checks the installation. To remove remanxl: python install.py --uninstall")
+                self.ui.line(T("  Note: Excel for Mac cannot run the =REMAN_* worksheet formulas; use the\n"
+                               "  ribbon's recompute button, which writes the results as values.",
+                               "  注意:Mac 版 Excel 不能运行 =REMAN_* 工作表函数;请使用功能区的“重新计算”,\n"
+                               "  结果以数值写入。"))
+        self.ui.line(T("  If something does not work, run this installer again: it repairs what is missing\n"
+                       "  and checks the installation. To remove remanxl: python install.py --uninstall",
+                       "  如有问题,请再次运行本安装程序:它会修复缺失部分并检查安装。\n"
+                       "  卸载 remanxl:python install.py --uninstall"))
 
     def uninstall(self) -> int:
         lay = self.layout

@@ -1,20 +1,19 @@
 """The method specification's acceptance vectors, turned into remanxl evaluation inputs.
 
-The vectors live in ``shared/spec/vectors`` beside the repository (the method
-contract).  Each ``vN_input`` function builds the JSON evaluation format from a
-vector's raw rows; the tests then run it through every entry point.
+The vectors T1-T6 are kept in ``tests/data/vectors`` (copies of the method contract's, so that a
+clone of this repository tests itself).  Each ``tN_input`` function builds the JSON evaluation format
+from a vector's raw rows; the tests then run it through every entry point.
 """
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
-SPEC = Path(os.environ.get("REMANXL_SPEC", Path(__file__).resolve().parents[2] / "shared" / "spec"))
+VECTORS = Path(__file__).resolve().parent / "data" / "vectors"
 
 
 def vector(name: str) -> dict:
-    return json.loads((SPEC / "vectors" / f"{name}.json").read_text(encoding="utf-8"))
+    return json.loads((VECTORS / f"{name}.json").read_text(encoding="utf-8"))
 
 
 def t1_input(equal_value: bool = False) -> dict:

@@ -93,11 +93,29 @@ def wrappers(source: str) -> dict[str, str]:
     return {m.group(1): m.group(0) for m in re.finditer(r"(?ms)^Function (\w+)\(.*?^End Function\n", source)}
 
 
-def interpreter(*extra: tuple[str, str, str]):
-    """pyOpenVBA's interpreter with the add-in's workbook loaded and the given (source, name, kind) modules."""
+def interpreter(*extra: tuple[str, str, str], protected_view: bool = False):
+    """pyOpenVBA's interpreter with the add-in's workbook loaded and the given (source, name, kind) modules.
+
+    pyOpenVBA has no Protected View windows: ``Application.ActiveProtectedViewWindow`` is supplied here,
+    Nothing or a window, as the one fact a desktop decides.
+    """
     from pyopenvba.apps.excel import ExcelApplication
+    from pyopenvba.interpreter._objects import MemberSpec
 
     app = ExcelApplication.open(ADDIN_PATH, with_vba=False)
+    application = app.application
+    real = application.vba_member
+    window = app.workbook.Windows(1) if protected_view else None
+
+    def member(name):
+        if name.casefold() == "activeprotectedviewwindow":
+            from pyopenvba.interpreter._values import NOTHING
+
+            return MemberSpec("ActiveProtectedViewWindow", "property",
+                              getter=lambda *a: window if window is not None else NOTHING)
+        return real(name)
+
+    application.vba_member = member
     for source, name, kind in extra:
         app.add_module(source, name=name, kind=kind)
     return app
@@ -334,3 +352,52 @@ def test_committed_addin_equals_a_fresh_build(tmp_path):
     first, second = build_addin(tmp_path / "a.xlam"), build_addin(tmp_path / "b.xlam")
     assert first.read_bytes() == second.read_bytes(), "the build is not deterministic"
     assert describe_addin(ADDIN_PATH) == describe_addin(first), "remanxl.xlam is stale: run `remanxl build-addin`"
+
+
+# --- the callbacks on a real desktop: no workbook, Protected View ---------------------------------------------
+
+RUNPYTHON_STUB = ("Public commands As String\nFunction RunPython(PythonCommand As String)\n"
+                  "    commands = commands & PythonCommand & ChrW(29)\nEnd Function\n")
+
+
+def click(module_source: str, callback: str, *, workbook: bool, protected_view: bool = False):
+    """Press one button in pyOpenVBA's Excel; returns (RunPython commands, message boxes, open workbooks)."""
+    app = interpreter((RUNPYTHON_STUB + f"Function Click() As String\n    {callback} Nothing\n"
+                       "    Click = commands\nEnd Function\n", "Stub", "standard"),
+                      (module_source, "RemanxlRibbon", "standard"), protected_view=protected_view)
+    if not workbook or protected_view:  # in Protected View, ActiveWorkbook is Nothing too
+        app.application.active_book = None
+    before = len(app.application.workbooks_.books)
+    commands = app.evaluate("Click()").split(chr(29))[:-1]
+    return commands, [d[1] for d in app.dialogs if d[0] == "MsgBox"], len(app.application.workbooks_.books) - before
+
+
+@pytest.mark.parametrize("protected_view", [False, True], ids=["no workbook", "protected view"])
+def test_buttons_without_a_workbook_say_what_to_do(modules, protected_view):
+    """Unguarded, RunPython's GetConfig hits ActiveWorkbook = Nothing: VBA error 91."""
+    from remanxl.excel.ribbon import BUTTONS
+    from remanxl.i18n import Msg, tr
+
+    key = "ribbon.protected_view" if protected_view else "ribbon.no_workbook"
+    for button in BUTTONS:
+        commands, boxes, added = click(modules["RemanxlRibbon"], button.callback, workbook=False,
+                                       protected_view=protected_view)
+        if button.needs_no_workbook:  # New evaluation: works, through a blank workbook it closes again
+            assert commands == [button.python] and boxes == [] and added == 0, button.id
+        else:
+            assert commands == [], button.id
+            assert boxes == [tr(Msg(key), "en") + "\n" + tr(Msg(key), "zh")], button.id
+
+
+def test_buttons_with_a_workbook_run_without_a_message(modules):
+    for callback in ("RemanxlRecomputeWorkbook", "RemanxlNewEvaluation"):
+        commands, boxes, added = click(modules["RemanxlRibbon"], callback, workbook=True)
+        assert len(commands) == 1 and boxes == [] and added == 0
+
+
+def test_every_icon_is_an_office_control_id(customui):
+    from remanxl.excel.ribbon import IMAGE_MSO
+
+    root, _ = customui
+    images = {b.get("imageMso") for b in root.iter(f"{{{root.tag[1:].split('}')[0]}}}button")}
+    assert images <= IMAGE_MSO and "Info" not in images

@@ -120,7 +120,8 @@ def test_changed_addin_is_reported(tmp_path, addin) -> None:
 
 
 def test_packaged_addin_missing_is_reported(tmp_path) -> None:
-    checks = doctor.check_addin(tmp_path, tmp_path / "remanxl.xlam")
+    checks, settings = doctor.check_addin(tmp_path, tmp_path / "remanxl.xlam")
+    assert settings == {}
     assert checks[0].status == "fail" and "build-addin" in checks[0].fix
 
 
@@ -167,3 +168,129 @@ def test_paths_agree_with_installer(tmp_path, os_name) -> None:
     assert paths["startup_dir"] == layout.startup_dir
     assert paths["applescript_dir"] == layout.applescript_dir
     assert installer.config_entries(os_name, Path("x"))[1] == ("UDF MODULES", doctor.UDF_MODULE)
+
+
+# --------------------------------------------------------------------------- real desktops
+# Only the readers of facts (registry, code page, an interpreter's platform) are replaced; the
+# decisions on them run for real, in the doctor and in install.py alike.
+
+EXCEL_CLSID = "{00024500-0000-0000-C000-000000000046}"
+REGISTRIES = {
+    "excel": {("HKCR", r"Excel.Application\CLSID", ""): EXCEL_CLSID,
+              ("HKCR", rf"CLSID\{EXCEL_CLSID}\LocalServer32", ""):
+                  r"C:\Program Files\Microsoft Office\Root\Office16\EXCEL.EXE /automation"},
+    # WPS took Excel.Application over ("compatible with Microsoft Office"): its server is WPS's.
+    "wps": {("HKCR", r"Excel.Application\CLSID", ""): EXCEL_CLSID,
+            ("HKCR", rf"CLSID\{EXCEL_CLSID}\LocalServer32", ""):
+                r"C:\Users\li\AppData\Local\Kingsoft\WPS Office\12.1.0\office6\et.exe /Automation",
+            ("HKCR", r"Ket.Application\CLSID", ""): "{45540001-5750-5300-4B49-4E47534F4654}"},
+    "wps-only": {("HKCR", r"Ket.Application\CLSID", ""): "{45540001-5750-5300-4B49-4E47534F4654}"},
+    "none": {},
+}
+
+
+def fake_registry(monkeypatch, values: dict, lists: dict | None = None) -> None:
+    monkeypatch.setattr(doctor, "registry_available", lambda: True)
+    monkeypatch.setattr(doctor, "read_registry", lambda root, path, name="": values.get((root, path, name)))
+    monkeypatch.setattr(doctor, "registry_values", lambda root, path: (lists or {}).get((root, path), {}))
+
+
+@pytest.mark.parametrize("registry, kind", [("excel", "excel"), ("wps", "wps"), ("wps-only", "wps"),
+                                            ("none", "none")])
+def test_excel_or_wps_is_told_apart_alike_by_doctor_and_installer(monkeypatch, registry, kind) -> None:
+    values = REGISTRIES[registry]
+    fake_registry(monkeypatch, values)
+    assert doctor.windows_spreadsheet() == kind
+    installer = load_installer()
+    assert installer.windows_spreadsheet(lambda root, path, name="": values.get((root, path, name))) == kind
+    [check] = doctor.check_spreadsheet()
+    assert check.status == ("ok" if kind == "excel" else "fail")
+    if kind != "excel":
+        assert "remanxl evaluate" in check.fix and "WPS" in check.fix
+
+
+def test_wps_only_desktop_in_the_report(tmp_path, monkeypatch) -> None:
+    fake_registry(monkeypatch, REGISTRIES["wps"])
+    status, text = report(tmp_path, "windows")
+    assert status == 1
+    assert "[FAIL] Microsoft Excel: WPS Office is installed, but Microsoft Excel is not" in text
+    assert "template's own formulas" in text
+
+
+@pytest.mark.parametrize("tag, status", [("win-amd64", "ok"), ("win32", "fail"), ("win-arm64", "fail"),
+                                         ("linux-x86_64", None)])
+def test_interpreter_architecture(tag, status) -> None:
+    checks = doctor.check_architecture(tag, r"C:\remanxl\venv\Scripts\pythonw.exe")
+    assert [c.status for c in checks] == ([status] if status else [])
+    if status == "fail":
+        assert "win-amd64" in checks[0].detail and "64-bit" in checks[0].fix
+    installer = load_installer()
+    assert (installer.interpreter_problem(tag) is None) == (status != "fail")
+
+
+def test_config_in_utf8_with_chinese_is_caught(tmp_path, monkeypatch) -> None:
+    monkeypatch.setattr(doctor, "ansi_code_page", lambda: "cp936")
+    text = f'"INTERPRETER_WIN","D:\\工具\\python.exe"\n"UDF MODULES","remanxl.udfs"\n'
+    path = tmp_path / "remanxl.conf"
+    path.write_bytes(text.encode("utf-8"))
+    _values, checks = doctor.read_config(path)
+    assert [c.status for c in checks] == ["fail"]
+    assert "cp936" in checks[0].detail and "工具" in checks[0].detail
+    path.write_bytes(text.encode("gbk"))  # as install.py writes it on a Chinese Windows (mbcs)
+    assert [c.status for c in doctor.read_config(path)[1]] == ["ok"]
+    path.write_bytes(b"\xef\xbb\xbf" + text.encode("gbk"))
+    assert any("byte-order mark" in c.detail for c in doctor.read_config(path)[1])
+
+
+def test_user_folder_the_code_page_cannot_spell(tmp_path, monkeypatch) -> None:
+    monkeypatch.setattr(doctor, "ansi_code_page", lambda: "cp1252")
+    profile = tmp_path / "张伟"
+    [bad] = doctor.check_code_page(profile, profile / ".remanxl" / "remanxl.conf", settings_in_addin=False)
+    assert bad.status == "fail" and "cp1252" in bad.detail and "installer again" in bad.fix
+    [moved] = doctor.check_code_page(profile, profile / ".remanxl" / "remanxl.conf", settings_in_addin=True)
+    assert moved.status == "ok"
+    [fine] = doctor.check_code_page(tmp_path / "li", tmp_path / "li" / "x.conf", settings_in_addin=False)
+    assert fine.status == "ok"
+    monkeypatch.setattr(doctor, "ansi_code_page", lambda: "cp936")  # a Chinese Windows spells it
+    assert doctor.check_code_page(profile, profile / "x.conf", settings_in_addin=False)[0].status == "ok"
+
+
+ASR = r"SOFTWARE\Policies\Microsoft\Windows Defender\Windows Defender Exploit Guard\ASR\Rules"
+
+
+def test_lockdown_policies_are_read(monkeypatch, tmp_path) -> None:
+    fake_registry(monkeypatch, {}, {("HKLM", ASR): {"d4f940ab-401b-4efc-aadc-ad5f3c50688a": "1",
+                                                    "92E97FA1-2EDF-4476-BDD6-9DD0B4DDDC7B": "2"}})
+    checks = doctor.check_policies(Path(r"C:\remanxl\venv\Scripts\pythonw.exe"), tmp_path / "XLSTART")
+    asr = [c for c in checks if c.key == "asr"]
+    assert [c.status for c in asr] == ["fail"]  # the block rule; the audit one stops nothing
+    assert "child processes" in asr[0].detail and "Block" in asr[0].detail and "pythonw.exe" in asr[0].fix
+    trust = r"Software\Policies\Microsoft\Office\16.0\Excel\Security\Trusted Locations"
+    fake_registry(monkeypatch, {("HKCU", trust, "AllLocationsDisabled"): 1}, {})
+    checks = doctor.check_policies(None, Path(r"\\fileserver\profiles\li\AppData\Roaming\Microsoft\Excel\XLSTART"))
+    assert {c.key: c.status for c in checks} == {"asr": "ok", "trust": "warn", "network": "warn"}
+
+
+def test_pywin32_that_does_not_load() -> None:
+    [bad] = doctor.check_com({"pythoncom_error": "ImportError: DLL load failed"}, "C:/v/pythonw.exe")
+    assert bad.status == "fail" and "--force-reinstall pywin32" in bad.fix and "COM server" in bad.symptom
+    assert doctor.check_com({"pythoncom": "x"}, "p")[0].status == "ok"
+    assert doctor.check_com({}, "p") == []
+
+
+def test_settings_in_the_installed_addin_are_used(tmp_path, monkeypatch) -> None:
+    """A user folder VBA cannot spell: install.py writes the settings into the add-in's own sheet; the
+    doctor reads them there, and the add-in still counts as the packaged one."""
+    from remanxl.excel import ADDIN_PATH
+    from remanxl.excel.addin import with_settings
+
+    monkeypatch.setattr(doctor, "ansi_code_page", lambda: "cp1252")
+    home = tmp_path / "张伟"
+    paths = doctor.user_paths("windows", home)
+    paths["startup_dir"].mkdir(parents=True)
+    settings = {"INTERPRETER_WIN": sys.executable, "UDF MODULES": "remanxl.udfs"}
+    (paths["startup_dir"] / "remanxl.xlam").write_bytes(with_settings(ADDIN_PATH.read_bytes(), settings))
+    found = statuses(home, "windows", ADDIN_PATH)
+    for key in ("codepage", "interpreter", "udf-modules", "addin"):
+        assert found[key] == ["ok"], (key, found)
+    assert "config" not in found  # no user file is needed, nor looked for

@@ -348,3 +348,127 @@ def test_old_python_gets_a_clear_message(tmp_path) -> None:
                           capture_output=True, text=True, timeout=60)
     assert proc.returncode == 1, proc.stdout + proc.stderr
     assert "remanxl needs Python 3.11 or newer" in proc.stdout
+
+
+# --------------------------------------------------------------------------- real desktops
+# The facts (this interpreter's platform, the registry, the code page, ensurepip, a refused write) are
+# replaced at the function that reads them; install.py's decisions run for real, in process.
+
+
+def run_in_process(monkeypatch, capsys, *args: str, **facts) -> tuple[int, str]:
+    for name, value in facts.items():
+        monkeypatch.setattr(installer, name, value)
+    monkeypatch.setattr(installer, "LANG", "en")
+    status = installer.main(["--no-pause", *args])
+    return status, capsys.readouterr().out
+
+
+@pytest.mark.parametrize("tag, word", [("win32", "32-bit"), ("win-arm64", "ARM64")])
+def test_32_bit_and_arm64_python_are_refused(monkeypatch, capsys, home, tag, word) -> None:
+    before = tree(home)
+    status, out = run_in_process(monkeypatch, capsys, "--dry-run", "--os", "windows", "--home", str(home),
+                                 python_platform=lambda: tag)
+    assert status == 1
+    assert f"This is an {word} Python ({tag})" in out or f"This is a {word} Python ({tag})" in out
+    assert "py -3.11-64 install.py" in out and "(64-bit)" in out
+    assert tree(home) == before
+
+
+def test_64_bit_python_passes(monkeypatch, capsys, home) -> None:
+    status, _ = run_in_process(monkeypatch, capsys, "--dry-run", "--os", "windows", "--home", str(home),
+                               python_platform=lambda: "win-amd64")
+    assert status == 0
+
+
+def registry(values):
+    return lambda root, path, name="": values.get((root, path))
+
+
+def test_wps_without_excel_is_said_plainly(monkeypatch, capsys, home) -> None:
+    values = {("HKCR", r"Ket.Application\CLSID"): "{45540001-5750-5300-4B49-4E47534F4654}"}
+    status, out = run_in_process(monkeypatch, capsys, "--dry-run", "--os", "windows", "--home", str(home),
+                                 registry_available=lambda: True, read_registry=registry(values))
+    assert status == 0  # the command line and the template still work
+    assert "WPS Office is installed, but Microsoft Excel is not" in out
+    assert "xlwings does not support WPS" in out and "remanxl evaluate" in out
+    assert "Microsoft Excel is missing (see the note above)" in out
+    values = {("HKCR", r"Excel.Application\CLSID"): installer.EXCEL_CLSID,
+              ("HKCR", r"CLSID\%s\LocalServer32" % installer.EXCEL_CLSID): r"C:\Office16\EXCEL.EXE /automation"}
+    status, out = run_in_process(monkeypatch, capsys, "--dry-run", "--os", "windows", "--home", str(home),
+                                 registry_available=lambda: True, read_registry=registry(values))
+    assert status == 0 and "Microsoft Excel is installed" in out and "WPS" not in out
+
+
+def test_user_name_the_code_page_cannot_spell(monkeypatch, capsys, tmp_path, files) -> None:
+    """A Chinese user name on an English Windows (code page 1252): VBA's Environ("USERPROFILE") reads "?",
+    so the settings go into the installed add-in's own sheet and the venv into a folder cp1252 spells."""
+    from remanxl.excel import ADDIN_PATH
+    from remanxl.excel.addin import read_config_sheet
+
+    home = tmp_path / "张伟"
+    home.mkdir()
+    status, out = run_in_process(monkeypatch, capsys, "--dry-run", "--os", "windows", "--home", str(home),
+                                 ansi_code_page=lambda: "cp1252")
+    assert status == 0
+    venv = tmp_path / "ProgramData" / "remanxl" / "u-5F204F1F" / "venv"  # 张 U+5F20, 伟 U+4F1F
+    assert f"would create a virtual environment in {venv}" in out
+    assert not installer.ansi_unsafe(venv, "cp1252") and installer.ansi_unsafe(home, "cp1252")
+
+    status, out = run_in_process(monkeypatch, capsys, "--os", "windows", "--home", str(home),
+                                 "--python", sys.executable, "--addin-file", str(ADDIN_PATH),
+                                 "--template-file", str(files["template"]), ansi_code_page=lambda: "cp1252")
+    assert status == 0, out
+    assert "settings sheet" in out
+    xlam = home / "AppData/Roaming/Microsoft/Excel/XLSTART/remanxl.xlam"
+    with __import__("zipfile").ZipFile(xlam) as z:
+        sheet = read_config_sheet({n: z.read(n) for n in z.namelist()})[1]
+    assert sheet == {"UDF MODULES": "remanxl.udfs", "INTERPRETER_WIN": sys.executable}
+    assert not (home / ".remanxl" / "remanxl.conf").exists()  # VBA would never find it
+
+
+def test_debian_python_without_ensurepip_gets_the_one_line_fix(monkeypatch, capsys, home) -> None:
+    before = tree(home)
+    status, out = run_in_process(monkeypatch, capsys, "--dry-run", "--os", "linux", "--home", str(home),
+                                 has_ensurepip=lambda: False)
+    assert status == 1
+    assert "ensurepip" in out
+    assert "sudo apt install python%d.%d-venv" % sys.version_info[:2] in out
+    assert tree(home) == before
+
+
+def test_refused_macos_consent_is_named(monkeypatch, tmp_path) -> None:
+    monkeypatch.setattr(installer, "host_os", lambda: "macos")
+    monkeypatch.setattr(installer, "LANG", "en")
+    target = tmp_path / "Library" / "Containers" / "com.microsoft.Excel" / "Data" / "remanxl.conf"
+    target.parent.mkdir(parents=True)
+
+    def refused(self, data):  # what macOS does when the user answered Don't Allow
+        raise PermissionError(1, "Operation not permitted")
+
+    monkeypatch.setattr(installer.Path, "write_bytes", refused)
+    with pytest.raises(installer.InstallError) as err:
+        installer.atomic_write(target, b'"A","b"\n')
+    assert "access data from other apps" in err.value.problem and "Don't Allow" in err.value.problem
+    assert "Full Disk Access" in err.value.fix and "Quit Excel" not in err.value.fix
+
+
+def test_messages_come_in_chinese_too(monkeypatch) -> None:
+    assert installer._language({"REMANXL_LANG": "zh"}) == "zh"
+    assert installer._language({"LANG": "zh_CN.UTF-8"}) == "zh"
+    assert installer._language({}, windows_ui_language=lambda: 0x0804) == "zh"  # zh-CN Windows
+    assert installer._language({}, windows_ui_language=lambda: 0x0409) == "en"
+    monkeypatch.setattr(installer, "LANG", "zh")
+    problem, fix = installer.interpreter_problem("win32")
+    assert "32 位" in problem and "安装 64 位" in fix
+    assert installer.too_old_message((3, 10, 13), "/usr/bin/python3").startswith("remanxl 需要 Python 3.11")
+
+
+def test_python_3_10_gets_the_one_line_message(tmp_path) -> None:
+    python = next(iter(sorted(Path.home().glob(".pyenv/versions/3.10.*/bin/python3.10"))), None)
+    if python is None:
+        pytest.skip("no Python 3.10 on this machine")
+    proc = subprocess.run([str(python), str(INSTALL), "--home", str(tmp_path)], capture_output=True, text=True,
+                          timeout=60, env=dict(os.environ, REMANXL_LANG="en"))
+    assert proc.returncode == 1
+    first = proc.stdout.splitlines()[0]
+    assert first.startswith("remanxl needs Python 3.11 or newer, but this is Python 3.10")

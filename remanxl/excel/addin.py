@@ -203,7 +203,23 @@ def _edit_package(parts: dict[str, bytes]) -> None:
     parts["xl/worksheets/sheet1.xml"], parts["xl/sharedStrings.xml"] = _config_sheet()
 
 
-def _config_sheet() -> tuple[bytes, bytes]:
+def with_settings(addin: bytes, settings: dict[str, str]) -> bytes:
+    """The add-in ``addin`` with ``settings`` added to its settings sheet (after ``UDF Modules``).
+
+    install.py uses it for a Windows user folder that the ANSI code page cannot spell: VBA's
+    ``Environ("USERPROFILE")`` then holds "?" and xlwings never finds the user file remanxl.conf, but
+    it reads this sheet first, as cells, in Unicode.  The VBA project is not touched.
+    """
+    parts = _read_zip(addin)
+    config = dict(CONFIG)
+    for key, value in settings.items():
+        config = {k: v for k, v in config.items() if k.upper() != key.upper()}
+        config[key] = value
+    parts["xl/worksheets/sheet1.xml"], parts["xl/sharedStrings.xml"] = _config_sheet(config)
+    return _zip_bytes(parts)
+
+
+def _config_sheet(config: dict[str, str] = CONFIG) -> tuple[bytes, bytes]:
     """The config sheet and its shared strings: keys and values in A/B from row 1, notes in D.
 
     xlwings reads A1 downwards until the first empty cell, so the notes stay
@@ -216,8 +232,8 @@ def _config_sheet() -> tuple[bytes, bytes]:
         return f'<c r="{ref}" s="{style}" t="s"><v>{len(strings) - 1}</v></c>'
 
     rows = []
-    count = max(len(CONFIG), len(_CONFIG_NOTES))
-    keys = list(CONFIG.items())
+    count = max(len(config), len(_CONFIG_NOTES))
+    keys = list(config.items())
     for i in range(count):
         r = i + 1
         cells = ""

@@ -69,7 +69,11 @@ def new_from_template(folder: str | Path | None = None):
 
     from remanxl.workbook.template import build_template
 
-    folder = Path(folder) if folder else Path.home() / "Documents" / "remanxl"
+    if not folder:  # where install.py puts the template: the real Documents folder, perhaps moved to OneDrive
+        from remanxl.excel.doctor import documents_folder
+
+        folder = documents_folder() / "remanxl"
+    folder = Path(folder)
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     path = build_template(folder / f"remanxl_evaluation_{stamp}.xlsx")
     return xw.Book(str(path))

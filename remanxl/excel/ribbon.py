@@ -31,9 +31,11 @@ class Button:
     callback: str  # VBA Sub; the Remanxl prefix keeps it apart from other add-ins' callbacks
     macro: str  # function of remanxl.excel.macros that RunPython calls
     label: str
-    image: str  # imageMso: a built-in Office icon, so the add-in ships no pictures
+    image: str  # imageMso: a built-in Office icon, so the add-in ships no pictures (see IMAGE_MSO)
     screentip: str
     supertip: str
+    #: Whether the button works with no workbook open (it makes one); the others need the active workbook.
+    needs_no_workbook: bool = False
 
     @property
     def on_action(self) -> str:
@@ -68,7 +70,7 @@ GROUPS: tuple[Group, ...] = (
                "New evaluation 新建评价", "FileNew",
                "New evaluation from the template / 从模板新建评价",
                "Opens a new evaluation workbook made from the remanxl template. "
-               "用 remanxl 模板新建一个评价工作簿。"),
+               "用 remanxl 模板新建一个评价工作簿。", needs_no_workbook=True),
     )),
     Group("remanxlHelp", "Help 帮助", (
         Button("remanxlGuide", "RemanxlOpenGuide", "open_guide",
@@ -76,7 +78,7 @@ GROUPS: tuple[Group, ...] = (
                "Open the guide / 打开使用指南",
                "Opens the remanxl user guide. 打开 remanxl 使用指南。"),
         Button("remanxlAbout", "RemanxlAbout", "about",
-               "About 关于", "Info",
+               "About 关于", "FileProperties",
                "About and diagnostics / 关于与诊断",
                "Shows the versions of remanxl, xlwings and Python, the interpreter and the configuration "
                "in use. 显示 remanxl、xlwings 与 Python 的版本、所用解释器及配置。"),
@@ -84,6 +86,12 @@ GROUPS: tuple[Group, ...] = (
 )
 
 BUTTONS: tuple[Button, ...] = tuple(b for g in GROUPS for b in g.buttons)
+
+#: The imageMso names used, each an Excel control ID from Microsoft's published lists ("Office Fluent
+#: User Interface Control Identifiers", ExcelControls.xlsx for Office 2010/2013/2016): Formulas >
+#: Calculate Now, Data > Data Validation, File > New, Help, and File > Info > Properties.  "Info" is not
+#: one: Excel shows no icon for it (and an error when add-in UI errors are shown).
+IMAGE_MSO = frozenset({"CalculateNow", "DataValidation", "FileNew", "Help", "FileProperties"})
 
 
 def customui_xml() -> str:

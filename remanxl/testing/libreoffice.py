@@ -72,6 +72,10 @@ def missing_reason() -> str | None:
         where = f"REMANXL_SOFFICE={os.environ['REMANXL_SOFFICE']} is not executable" if os.environ.get(
             "REMANXL_SOFFICE") else "soffice is not on PATH"
         return f"LibreOffice is not installed ({where}): apt-get install libreoffice-calc-nogui"
+    program = Path(os.path.realpath(find_soffice())).parent
+    if not (program / "pythonscript.py").is_file():
+        return (f"LibreOffice's Python script provider is missing ({program / 'pythonscript.py'}): "
+                "apt-get install libreoffice-script-provider-python")
     if not _has_uno(uno_python()):
         return (f"{uno_python()} cannot import uno: apt-get install python3-uno "
                 "libreoffice-script-provider-python (or set REMANXL_UNO_PYTHON)")
