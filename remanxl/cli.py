@@ -240,6 +240,12 @@ def cmd_doctor(args) -> int:
     return run_doctor(out=sys.stdout, home=Path(args.home) if args.home else None, os_name=args.os)
 
 
+def cmd_report(args) -> int:
+    from remanxl.report.command import run
+
+    return run(args.paths, args.output, args.sort, args.jobs, args.browser)
+
+
 def build_parser() -> argparse.ArgumentParser:
     from remanxl import METHOD_VERSION, __version__
 
@@ -265,6 +271,23 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--jobs", type=int, help="batch: parallel processes (default: one per core)")
     p.add_argument("--no-progress", action="store_true", help="batch: no progress bar")
     p.set_defaults(func=cmd_evaluate)
+
+    p = sub.add_parser(
+        "report", help="write the evaluation report (HTML or PDF) of a workbook, an evaluation file or a folder",
+        description="Write the bilingual evaluation report an auditor reads: product and system boundary, method, "
+                    "the 14 indicators with charts, inventory and provenance, factors, warnings and checks, sign-off. "
+                    "SOURCE is a workbook (read, never written), an evaluation file, a saved `remanxl evaluate "
+                    "--format json` output, or a folder of them (a portfolio report: one row per product). HTML is one "
+                    "self-contained file; PDF is printed by Microsoft Edge, Google Chrome or Chromium.")
+    p.add_argument("paths", nargs="+", metavar="SOURCE", help="workbook, .json evaluation or output, or folder")
+    p.add_argument("-o", "--output", metavar="REPORT.html|REPORT.pdf",
+                   help="where to write the report (default: BOOK_report.html beside the source)")
+    p.add_argument("--sort", default="product", metavar="KEY",
+                   help="portfolio order: product, file, valid, warnings, estimated or an indicator (SE … RNR)")
+    p.add_argument("--jobs", type=int, help="portfolio: parallel processes (default: one per core)")
+    p.add_argument("--browser", metavar="PATH", help="the Chromium-family browser that prints the PDF "
+                                                     "(default: Edge, Chrome or Chromium; or REMANXL_BROWSER)")
+    p.set_defaults(func=cmd_report)
 
     p = sub.add_parser("template", help="write the evaluation template (or the filled example)",
                        description="Write the bilingual evaluation template workbook.")

@@ -61,6 +61,60 @@ def validate_workbook(book=None):
     return outcome
 
 
+def report_workbook(book=None, folder: str | Path | None = None, open_report=None):
+    """Write the evaluation report of the active workbook and open it (the ribbon's *Report* button).
+
+    The workbook as it is open in Excel is read and evaluated, nothing is written to it; the report
+    goes beside the saved file (``BOOK_report.pdf``), or into Documents/remanxl for a workbook never
+    saved.  A PDF where Edge, Chrome or Chromium is found (Edge ships with Windows), else the HTML
+    with a note saying why.  Returns the report's path, or the outcome when the inputs have problems.
+    """
+    from remanxl.excel.xlwings_book import XlwingsWorkbook
+    from remanxl.i18n import Msg, tr
+    from remanxl.report.render import MissingPiece, render_product
+    from remanxl.sheet.engine import recompute
+
+    book = book or _caller()
+    outcome = recompute(XlwingsWorkbook(book), write=False)
+    if not outcome.ok:
+        _alert(book, _problem_text(outcome))
+        return outcome
+    html = render_product(outcome.evaluation.to_dict())
+    saved = Path(str(getattr(book, "fullname", "") or ""))
+    if folder is None:
+        folder = saved.parent if saved.is_absolute() and saved.parent.is_dir() else Path.home() / "Documents" / "remanxl"
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    stem = Path(book.name).stem or "remanxl"
+    note = ""
+    from remanxl.report.pdf import PrintError, print_pdf
+
+    try:
+        path = print_pdf(html, folder / f"{stem}_report.pdf")
+    except (MissingPiece, PrintError) as exc:
+        note = tr(Msg("report.ribbon.html_only", reason=exc.args[0]), "both")
+        path = folder / f"{stem}_report.html"
+        path.write_text(html, encoding="utf-8")
+    (open_report or _open_file)(path)
+    _alert(book, tr(Msg("report.ribbon.done", path=path), "both") + (f"\n\n{note}" if note else ""))
+    return path
+
+
+def _open_file(path: Path) -> None:
+    """Show the report in the program the system opens it with."""
+    import os
+    import subprocess
+    import sys
+
+    try:
+        if os.name == "nt":
+            os.startfile(str(path))  # noqa: S606 - the file remanxl has just written
+        else:
+            subprocess.Popen(["open" if sys.platform == "darwin" else "xdg-open", str(path)])
+    except OSError:
+        pass  # the message box names the file
+
+
 def new_from_template(folder: str | Path | None = None):
     """Write a fresh template into Documents/remanxl and open it."""
     import datetime as dt
