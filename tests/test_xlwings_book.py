@@ -60,6 +60,10 @@ class FakeRange:
     def number_format(self, fmt):
         self.sheet.log.append(("format", self.sheet.name, self.row, self.column, fmt))
 
+    @property
+    def last_cell(self):
+        return FakeRange(self.sheet, self.row + self.rows - 1, self.column + self.cols - 1)
+
     def clear_contents(self):
         self.sheet.log.append(("clear", self.sheet.name))
 
@@ -101,7 +105,9 @@ class FakeSheet:
 
     @property
     def used_range(self):
-        return FakeRange(self, 1, 1, 1, 1)
+        rows = max((r for r, _ in self.cells), default=1)
+        cols = max((c for _, c in self.cells), default=1)
+        return FakeRange(self, 1, 1, rows, cols)
 
     def activate(self):
         self.log.append(("activate", self.name))
@@ -225,3 +231,18 @@ def test_ribbon_macros_use_the_caller(monkeypatch, t4_book):
     assert macros.validate_workbook().ok
     assert len(t4_book.log.of("write")) == before  # validate writes nothing
     assert macros.open_guide() is t4_book and ("activate", "Guide 说明") in t4_book.log
+
+
+def test_values_typed_below_and_beside_a_table_are_reported_not_ignored(tmp_path):
+    book = FakeBook(vector_workbook(tmp_path / "t4.xlsx", t4_input()))
+    energy = book.sheets[next(s.name for s in book.sheets if s.name.startswith("Energy"))]
+    table = energy.tables[0].range
+    below = table.row + table.rows  # the first row under the table
+    energy.cells[(below, 4)] = 500.0
+    energy.cells[(table.row + 2, table.column + table.cols + 1)] = "note"
+    outcome = recompute(XlwingsWorkbook(book))
+    assert not outcome.ok
+    cells = {(p.sheet, p.cell) for p in outcome.problems}
+    assert (energy.name, f"D{below}") in cells
+    assert any(p.row == table.row + 2 and "beside" in p.render("en") for p in outcome.problems)
+    assert [w[1] for w in book.log.of("write")] == [VALIDATION_SHEET]  # nothing written to the user's sheets

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from remanxl.sheet.engine import BlockWorkbook
 from remanxl.sheet.grid import Block
-from remanxl.sheet.layout import READ_TABLES, SUMMARY_COL, SUMMARY_FIRST_ROW, SUMMARY_SHEET, VALIDATION_SHEET
+from remanxl.sheet.layout import INPUT_SHEETS, READ_TABLES, SUMMARY_COL, SUMMARY_FIRST_ROW, SUMMARY_SHEET, VALIDATION_SHEET
 from remanxl.sheet.reader import Located
 from remanxl.sheet.summary import SummaryModel
 
+INPUT_TABLES = frozenset(s.excel_table for s in INPUT_SHEETS)
 _FORMATS = {"rx percent": "0.00%", "rx number": "#,##0.00##", "rx computed number": "#,##0.00####"}
 
 
@@ -36,6 +37,23 @@ def _protect(sheet) -> None:
             continue
 
 
+def _with_outside(sheet, block: Block) -> Block:
+    """``block`` with the values typed beside or below its table (one more bulk read, only when the
+    sheet's used range reaches past the table)."""
+    from types import SimpleNamespace
+
+    from remanxl.workbook.outside import outside_values
+
+    last = sheet.used_range.last_cell
+    bottom, right = block.header_row + len(block.rows), block.first_col + len(block.headers)
+    if last.row <= bottom and last.column <= right:
+        return block
+    grid = sheet.range((block.header_row, 1), (last.row, last.column)).options(ndim=2).value
+    table = SimpleNamespace(start=(block.header_row, block.first_col), end=(bottom - 1, right - 1))
+    found = outside_values(grid, (block.header_row - 1, 0), table)
+    return block._replace(outside=found) if found else block
+
+
 class XlwingsWorkbook(BlockWorkbook):
     """An ``xlwings.Book`` seen through the engine's workbook interface."""
 
@@ -54,7 +72,10 @@ class XlwingsWorkbook(BlockWorkbook):
                 values = rng.options(ndim=2).value  # one bulk read: header row + data
                 headers = ["" if h is None else h for h in values[0]]
                 rows = [["" if v is None else v for v in r] for r in values[1:]]
-                blocks[canonical] = Block(sheet.name, rng.row, rng.column - 1, headers, rows)
+                block = Block(sheet.name, rng.row, rng.column - 1, headers, rows)
+                if canonical in INPUT_TABLES:
+                    block = _with_outside(sheet, block)
+                blocks[canonical] = block
         return blocks
 
     def _sheet(self, name: str, create: bool):

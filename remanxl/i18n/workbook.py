@@ -57,6 +57,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "read.no_input_table": ("no Excel table named {table}; the template's input table was removed or renamed "
                             "(create it again from the template)",
                             "没有名为 {table} 的 Excel 表;模板中的输入表已被删除或改名(请按模板重新建立)"),
+    "read.below_table": ("typed below the table {table}, which ends at row {last}: {cells}. Nothing outside the table "
+                         "is counted. Make the table include this row (Excel, WPS: Table Design › Resize Table, or type "
+                         "directly under the table's last row so that it grows; LibreOffice: type inside the table, "
+                         "inserting rows with Sheet › Insert Rows › Rows Above), or delete it",
+                         "录入在表 {table} 下方(该表止于第 {last} 行):{cells}。表外的数据不会计入。请让表包含这一行"
+                         "(Excel、WPS:表设计 › 调整表格大小,或紧接表的最后一行录入使表自动扩展;LibreOffice:在表内录入,"
+                         "用“工作表 › 插入行 › 在上方插入行”增加行),或删除它"),
+    "read.beside_table": ("typed beside the table {table} (its columns are {first}–{last}): {cells}. Nothing outside "
+                          "the table is counted: move it into the table's row, or delete it",
+                          "录入在表 {table} 旁边(该表的列为 {first}–{last}):{cells}。表外的数据不会计入:"
+                          "请移入表内对应行,或删除它"),
+    "read.outside_more": ("and {count} more cells outside the table {table}", "表 {table} 外另有 {count} 个单元格有数据"),
     "read.headers_missing": ("table {table}: header(s) renamed or removed: {missing}; expected the columns {expected}",
                              "表 {table}:表头被改名或删除:{missing};应有列:{expected}"),
     "read.empty_range": ("empty range: expected a table with its header row", "区域为空:应为含表头行的表"),

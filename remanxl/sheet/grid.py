@@ -22,7 +22,9 @@ class Block(NamedTuple):
     first_col: int  # 0-based column of the first header
     headers: list
     rows: list  # the data rows below the header, each a list of cells
-    table_rows: int | None = None  # rows that belong to the table; more rows were typed below it
+    # non-blank cells typed on the table's sheet outside it, in or below its header row:
+    # ((row 1-based, column 0-based, value), …); the reader reports each, so none is ignored
+    outside: tuple = ()
 
 
 def column_letter(index: int) -> str:

@@ -150,6 +150,8 @@ def read_tables(blocks: dict[str, Block], part: str = "all", whole_workbook: boo
             located.append(found)
         else:
             inp.tables[sheet.table] = found
+        if block is not None and block.outside:
+            located.extend(outside_problems(sheet.excel_table, block))
     settings_block = blocks.get(SETTINGS_TABLE)
     if settings_block is not None:
         settings_located = _settings(settings_block, loc, inp)
@@ -183,6 +185,37 @@ def _input_table(sheet, block: Block | None, loc: Locator):
     # The headers matched, so the rows are all there is to take, column by column (a plant ledger
     # has tens of thousands of rows); calamine's blank cell is "".
     return columns_from_grid(block.rows, positions, empty="")
+
+
+def outside_problems(table: str, block: Block, per_row: int = 5) -> list[Located]:
+    """One problem per row that holds values typed below or beside a table (``block.outside``).
+
+    A table's last row is its header's row plus the rows it holds; a cell in one of those rows but
+    outside the table's columns is beside it, any other is below it.
+    """
+    last_row = block.header_row + len(block.rows)
+    first_col, last_col = block.first_col, block.first_col + len(block.headers) - 1
+    by_row: dict[int, list] = {}
+    for row, col, value in block.outside:
+        by_row.setdefault(row, []).append((col, value))
+    located = []
+    for row, cells in sorted(by_row.items()):
+        shown = ", ".join(f"{column_letter(c + 1)}{row} = {_shown(v)}" for c, v in cells[:per_row])
+        if len(cells) > per_row:
+            shown += f" … (+{len(cells) - per_row})"
+        first = f"{column_letter(cells[0][0] + 1)}{row}"
+        if row > last_row:
+            msg = Msg("read.below_table", table=table, last=last_row, cells=shown)
+        else:
+            msg = Msg("read.beside_table", table=table, first=column_letter(first_col + 1),
+                      last=column_letter(last_col + 1), cells=shown)
+        located.append(Located(block.sheet, first, row, None, msg))
+    return located
+
+
+def _shown(value) -> str:
+    text = repr(value) if isinstance(value, str) else f"{value:g}" if isinstance(value, float) else str(value)
+    return text if len(text) <= 40 else text[:39] + "…"
 
 
 def _settings(block: Block, loc: Locator, inp: EvaluationInput) -> list[Located]:

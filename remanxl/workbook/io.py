@@ -19,11 +19,13 @@ from pathlib import Path
 
 import python_calamine as pc
 
-from remanxl.sheet.layout import ALIASES_TABLE, READ_TABLES, SETTINGS_TABLE, STYLE_NAMES, SUMMARY_SHEET
+from remanxl.sheet.layout import (ALIASES_TABLE, INPUT_SHEETS, READ_TABLES, SETTINGS_TABLE, STYLE_NAMES,
+                                  SUMMARY_SHEET)
 from remanxl.sheet.reader import Located, WorkbookReadError
 from remanxl.workbook.safety import UnsafeWorkbookError, check_cell_extents, check_in_background, table_sheet_parts
 
 #: The table that grows with a plant: read and summed in a process of its own …
+INPUT_TABLES = frozenset(s.excel_table for s in INPUT_SHEETS)
 _LARGE_TABLE = "Parts"
 #: … once its sheet holds this much XML (several thousand rows); below it, one child reads
 #: everything: a second fork and zip opening would cost about what the overlap saves.
@@ -196,13 +198,32 @@ def read_blocks(path: Path, scan: bool = True, half: str | None = None) -> dict:
     try:
         names = [(name, READ_TABLES[name.casefold()]) for name in wb.table_names
                  if name.casefold() in READ_TABLES and _in_half(READ_TABLES[name.casefold()], half)]
+        where = table_sheet_parts(path)
         if scan:
-            check_cell_extents(path, _parts_of(names, table_sheet_parts(path), path))
-        return {canonical: _block(wb.get_table_by_name(name)) for name, canonical in names}
+            check_cell_extents(path, _parts_of(names, where, path))
+        tables = {canonical: wb.get_table_by_name(name) for name, canonical in names}
+        blocks = {canonical: _block(t) for canonical, t in tables.items()}
+        _add_outside_values(path, wb, tables, blocks, where)
+        return blocks
     except pc.CalamineError as exc:  # a part calamine cannot parse (the checksum test names damage)
         raise WorkbookReadError([Located.whole_file(f"{path.name}: cannot read the workbook: {exc}")]) from None
     finally:
         wb.close()
+
+
+def _add_outside_values(path: Path, wb, tables: dict, blocks: dict, where: dict) -> None:
+    """Give each input table's block the values typed beside or below it (see :mod:`.outside`)."""
+    import zipfile
+
+    from remanxl.workbook.outside import with_outside
+
+    inputs = [c for c in tables if c in INPUT_TABLES]
+    if not inputs:
+        return
+    with zipfile.ZipFile(path) as zf:
+        for canonical in inputs:
+            blocks[canonical] = with_outside(blocks[canonical], zf, where.get(canonical.casefold()), wb,
+                                             tables[canonical])
 
 
 def _in_half(canonical: str, half: str | None) -> bool:
