@@ -9,48 +9,93 @@ from pathlib import Path
 EXIT_OK, EXIT_INPUT, EXIT_INVALID, EXIT_USAGE = 0, 1, 3, 2
 
 
-def _print_table(ev, out) -> None:
+MAX_PROBLEMS_SHOWN = 50  # a terminal full; the rest are counted (--all-problems lists them)
+
+
+def _pad(text: str, width: int) -> str:
+    """``text`` cut or padded to ``width`` terminal columns (a Chinese character takes two)."""
+    import unicodedata
+
+    out, used = [], 0
+    for ch in text:
+        w = 2 if unicodedata.east_asian_width(ch) in "WF" else 1
+        if used + w > width:
+            break
+        out.append(ch)
+        used += w
+    return "".join(out) + " " * (width - used)
+
+
+def _both(en: str, zh: str, lang: str) -> str:
+    return zh if lang == "zh" else en if lang == "en" else f"{en} {zh}"
+
+
+def _print_table(ev, out, lang: str = "en") -> None:
+    from remanxl.i18n import Msg, tr
     from remanxl.method.indicators import BY_SYMBOL, GROUPS
 
     s = ev.settings
     title = " / ".join(x for x in (s.product, s.model) if x) or ev.source or "evaluation"
     out.write(f"{title}\n")
-    out.write(f"N = {s.functional_unit_quantity:g}; remanufacturer: {s.remanufacturer_type}\n\n")
+    out.write(tr(Msg("cli.functional_unit", n=f"{s.functional_unit_quantity:g}", who=s.remanufacturer_type), lang)
+              + "\n\n")
     group = None
+    width = 44 if lang == "en" else 24 if lang == "zh" else 60
     for symbol, r in ev.indicators.items():
         info = BY_SYMBOL[symbol]
         if info.group != group:
             group = info.group
-            out.write(f"{GROUPS[group][0]} {GROUPS[group][1]}\n")
-        value = f"{r.value * 100:9.2f} %" if r.value is not None else "        n/a"
+            out.write(_both(*GROUPS[group], lang) + "\n")
+        value = f"{r.value * 100:9.2f} %" if r.value is not None else f"{tr(Msg('cli.not_available'), lang):>11}"
         num = ("" if r.numerator is None or r.denominator is None
                else f"{r.numerator:.6g} / {r.denominator:.6g} {r.unit}")
-        out.write(f"  {symbol:<5} {info.name_en[:44]:<44} {value}  {num}  [{r.status}]\n")
+        name = _both(info.name_en, info.name_zh, lang)
+        out.write(f"  {symbol:<5} {_pad(name, width)} {value}  {num}  [{_status(r.status, lang)}]\n")
         if r.value is None and r.reason:
-            out.write(f"        {r.reason}\n")
+            out.write(f"        {tr(r.reason, lang)}\n")
         for w in r.warnings:
-            out.write(f"        ! {w}\n")
+            out.write(f"        ! {tr(w, lang)}\n")
     if ev.warnings:
-        out.write("\nWarnings:\n" + "".join(f"  ! {w}\n" for w in ev.warnings))
+        out.write("\n" + tr(Msg("cli.warnings"), lang) + "\n" + "".join(f"  ! {tr(w, lang)}\n" for w in ev.warnings))
     if not ev.valid:
-        out.write("\nINVALID EVALUATION:\n" + "".join(f"  x {w}\n" for w in ev.invalid_reasons))
+        out.write("\n" + tr(Msg("cli.invalid"), lang) + "\n"
+                  + "".join(f"  x {tr(w, lang)}\n" for w in ev.invalid_reasons))
 
 
-def _report_problems(source: str, problems, err) -> None:
-    err.write(f"remanxl: {source}: {len(problems)} problem(s); nothing was written:\n")
-    for p in problems:
-        err.write(f"  - {p}\n")
+def _status(status: str, lang: str) -> str:
+    from remanxl.i18n import Msg, catalogue, tr
+
+    key = f"report.status.{status}"
+    return tr(Msg(key), lang) if key in catalogue() else status
 
 
-def _emit(ev, fmt: str) -> None:
+def _problem_line(p, lang: str) -> str:
+    from remanxl.i18n import tr
+
+    render = getattr(p, "render", None)  # a problem located in a workbook says where in the user's language
+    return render(lang) if render else f"{p.where()}: {tr(p.message, lang)}"
+
+
+def _report_problems(source: str, problems, err, lang: str = "en", show_all: bool = False) -> None:
+    from remanxl.i18n import Msg, tr
+
+    err.write(tr(Msg("cli.problems", source=source, count=len(problems)), lang) + "\n")
+    shown = problems if show_all else problems[:MAX_PROBLEMS_SHOWN]
+    for p in shown:
+        err.write(f"  - {_problem_line(p, lang)}\n")
+    if len(shown) < len(problems):
+        err.write("  " + tr(Msg("cli.more_problems", count=len(problems) - len(shown)), lang) + "\n")
+
+
+def _emit(ev, fmt: str, lang: str = "en") -> None:
     if fmt == "json":
         json.dump(ev.to_dict(), sys.stdout, ensure_ascii=False, indent=1)
         sys.stdout.write("\n")
     else:
-        _print_table(ev, sys.stdout)
+        _print_table(ev, sys.stdout, lang)
 
 
-def _evaluate_json(path: Path, fmt: str) -> int:
+def _evaluate_json(path: Path, fmt: str, lang: str = "en", show_all: bool = False) -> int:
     from remanxl import evaluate
     from remanxl.method.errors import InputError
     from remanxl.method.inputs import EvaluationInput
@@ -58,13 +103,13 @@ def _evaluate_json(path: Path, fmt: str) -> int:
     try:
         ev = evaluate(EvaluationInput.from_json(path.read_text(encoding="utf-8-sig"), str(path)))
     except InputError as exc:
-        _report_problems(str(path), exc.problems, sys.stderr)
+        _report_problems(str(path), exc.problems, sys.stderr, lang, show_all)
         return EXIT_INPUT
-    _emit(ev, fmt)
+    _emit(ev, fmt, lang)
     return EXIT_OK if ev.valid else EXIT_INVALID
 
 
-def _evaluate_book(path: Path, output, fmt: str, write: bool) -> int:
+def _evaluate_book(path: Path, output, fmt: str, write: bool, lang: str = "en", show_all: bool = False) -> int:
     from remanxl.workbook.io import evaluate_workbook
     from remanxl.workbook.safety import UnsafeWorkbookError
 
@@ -77,15 +122,17 @@ def _evaluate_book(path: Path, output, fmt: str, write: bool) -> int:
         sys.stderr.write(f"remanxl: cannot write {exc.filename}: is it open in Excel? Close it or use -o OUT.xlsx\n")
         return EXIT_INPUT
     if not outcome.ok:
-        _report_problems(str(path), outcome.problems, sys.stderr)
+        _report_problems(str(path), outcome.problems, sys.stderr, lang, show_all)
         return EXIT_INPUT
-    _emit(outcome.evaluation, fmt)
+    _emit(outcome.evaluation, fmt, lang)
     if outcome.written and fmt == "table":
-        sys.stdout.write(f"\nSummary written to {outcome.written}\n")
+        from remanxl.i18n import Msg, tr
+
+        sys.stdout.write("\n" + tr(Msg("cli.written", path=outcome.written), lang) + "\n")
     return EXIT_OK if outcome.evaluation.valid else EXIT_INVALID
 
 
-def _evaluate_example(fmt: str) -> int:
+def _evaluate_example(fmt: str, lang: str = "en", show_all: bool = False) -> int:
     import tempfile
 
     from remanxl import load_example
@@ -94,8 +141,10 @@ def _evaluate_example(fmt: str) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         path = build_template(Path(tmp) / "remanxl_example.xlsx", load_example())
         if fmt == "table":
-            sys.stdout.write("Bundled example workbook (remanxl template --example PATH writes a copy)\n\n")
-        return _evaluate_book(path, None, fmt, write=False)
+            from remanxl.i18n import Msg, tr
+
+            sys.stdout.write(tr(Msg("cli.example"), lang) + "\n\n")
+        return _evaluate_book(path, None, fmt, False, lang, show_all)
 
 
 def _output_problem(src: Path, output) -> str | None:
@@ -119,8 +168,11 @@ def _output_problem(src: Path, output) -> str | None:
 def cmd_evaluate(args) -> int:
     from remanxl.workbook.batch import ROLLUP_STEM, WORKBOOK_SUFFIXES, collect, run_batch, write_rollup
 
+    from remanxl.i18n import resolve_lang
+
+    lang = resolve_lang(args.lang)
     if not args.paths:
-        return _evaluate_example(args.format)
+        return _evaluate_example(args.format, lang, args.all_problems)
     paths = [Path(p) for p in args.paths]
     missing = [p for p in paths if not p.exists()]
     if missing:
@@ -129,13 +181,13 @@ def cmd_evaluate(args) -> int:
     if len(paths) == 1 and not paths[0].is_dir():
         path = paths[0]
         if path.suffix.lower() == ".json":
-            return _evaluate_json(path, args.format)
+            return _evaluate_json(path, args.format, lang, args.all_problems)
         if path.suffix.lower() in WORKBOOK_SUFFIXES:
             problem = _output_problem(path, args.output) if not args.dry_run else None
             if problem:
                 sys.stderr.write(f"remanxl: {problem}\n")
                 return EXIT_USAGE
-            return _evaluate_book(path, args.output, args.format, not args.dry_run)
+            return _evaluate_book(path, args.output, args.format, not args.dry_run, lang, args.all_problems)
         sys.stderr.write(f"remanxl: {path}: expected an .xlsx/.xlsm workbook or a .json evaluation file\n")
         return EXIT_INPUT
     if args.output:
@@ -246,6 +298,12 @@ def cmd_report(args) -> int:
     return run(args.paths, args.output, args.sort, args.jobs, args.browser)
 
 
+def _add_language(p) -> None:
+    p.add_argument("--lang", choices=("en", "zh", "both"),
+                   help="language of messages and results: en, zh (中文) or both (default: REMANXL_LANG, else "
+                        "the system's language)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     from remanxl import METHOD_VERSION, __version__
 
@@ -270,6 +328,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--rollup", metavar="PATH", help="batch: roll-up file stem (default FOLDER/remanxl_rollup)")
     p.add_argument("--jobs", type=int, help="batch: parallel processes (default: one per core)")
     p.add_argument("--no-progress", action="store_true", help="batch: no progress bar")
+    _add_language(p)
+    p.add_argument("--all-problems", action="store_true",
+                   help=f"list every problem of a workbook (default: the first {MAX_PROBLEMS_SHOWN} and a count)")
     p.set_defaults(func=cmd_evaluate)
 
     p = sub.add_parser(

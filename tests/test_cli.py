@@ -69,3 +69,41 @@ def test_build_addin_without_its_extra_says_what_to_install(monkeypatch, capsys)
     monkeypatch.setitem(sys.modules, "pyopenvba", None)  # as if the [addin] extra were not installed
     assert main(["build-addin", "-o", "unused.xlam"]) == 2
     assert "pip install 'remanxl[addin]'" in capsys.readouterr().err
+
+
+def test_lang_zh_speaks_chinese_and_en_english(capsys):
+    assert main(["evaluate", "--lang", "zh"]) == 0
+    out = capsys.readouterr().out
+    assert "节能率" in out and "能源资源节约" in out and "Energy conservation rate" not in out
+    assert main(["evaluate", "--lang", "en"]) == 0
+    out = capsys.readouterr().out
+    assert "Energy conservation rate" in out and "节能率" not in out
+
+
+def test_default_language_follows_remanxl_lang_then_the_locale(monkeypatch, capsys):
+    monkeypatch.delenv("REMANXL_LANG", raising=False)
+    monkeypatch.setenv("LC_ALL", "zh_CN.UTF-8")
+    assert main(["evaluate"]) == 0
+    assert "节能率" in capsys.readouterr().out
+    monkeypatch.setenv("REMANXL_LANG", "en")
+    assert main(["evaluate"]) == 0
+    assert "节能率" not in capsys.readouterr().out
+
+
+def test_hundreds_of_problems_are_capped_with_a_count_and_all_problems_lists_every_one(tmp_path, capsys):
+    from remanxl import load_example
+    from remanxl.cli import MAX_PROBLEMS_SHOWN
+    from remanxl.method.inputs import EvaluationInput
+
+    data = load_example().to_dict()
+    rows = [{"side": "reman", "energy_type": "electricity", "quantity": -1, "unit": "kWh"}] * (MAX_PROBLEMS_SHOWN + 30)
+    data["energy"] = rows
+    path = tmp_path / "many.json"
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    EvaluationInput.from_json(path.read_text(encoding="utf-8"))  # the file itself is well formed
+    assert main(["evaluate", str(path), "--lang", "zh"]) == 1
+    err = capsys.readouterr().err
+    assert f"发现 {MAX_PROBLEMS_SHOWN + 30} 个问题" in err
+    assert err.count("\n  - ") == MAX_PROBLEMS_SHOWN and "另有 30 个问题未列出" in err
+    assert main(["evaluate", str(path), "--all-problems"]) == 1
+    assert capsys.readouterr().err.count("\n  - ") == MAX_PROBLEMS_SHOWN + 30

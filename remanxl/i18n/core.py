@@ -9,6 +9,67 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "value.not_finite": ("expected a finite number, got {text}", "应为有限数值,实为 {text}"),
     "value.bool_not_number": ("expected a number, got {value}", "应为数字,实为 {value}"),
     "value.not_bool": ("expected TRUE or FALSE, got {text!r}", "应为 TRUE 或 FALSE(是/否),实为 {text!r}"),
+    # results: reasons, warnings and bases of the indicators
+    "result.no_original": ("no original-side rows of {what}: the rate is undefined",
+                           "{what}无原制造侧数据:该比率无法计算"),
+    "result.no_reman": ("no remanufacturing-side rows of {what}; counted as 0", "{what}无再制造侧数据;按 0 计"),
+    "result.ledger_lacks": ("the parts ledger does not give the counts this ratio needs",
+                            "零件清单未提供该比率所需的数量"),
+    "result.ledger_empty": ("the parts ledger is empty", "零件清单为空"),
+    "result.one_side_reman": ("{what} {key}: given on the remanufacturing side only; counted as 0 on the original side",
+                              "{what} {key}:仅再制造侧有数据;原制造侧按 0 计"),
+    "result.one_side_original": ("{what} {key}: given on the original side only; counted as 0 on the "
+                                 "remanufacturing side", "{what} {key}:仅原制造侧有数据;再制造侧按 0 计"),
+    "result.co2_per_kgce_reman": ("remanufacturing side: energy-related GHG / energy = {ratio} kgCO2 per kgce, far "
+                                  "outside the {lo}–{hi} the factor tables allow; check the units of the energy and "
+                                  "GHG tables (kg vs t, kWh vs MWh)",
+                                  "再制造侧:能源相关温室气体/能耗 = {ratio} kgCO2/kgce,远超系数表允许的 {lo}–{hi};"
+                                  "请检查能源表和温室气体表的单位(kg 与 t、kWh 与 MWh)"),
+    "result.co2_per_kgce_original": ("original side: energy-related GHG / energy = {ratio} kgCO2 per kgce, far "
+                                     "outside the {lo}–{hi} the factor tables allow; check the units of the energy "
+                                     "and GHG tables (kg vs t, kWh vs MWh)",
+                                     "原制造侧:能源相关温室气体/能耗 = {ratio} kgCO2/kgce,远超系数表允许的 {lo}–{hi};"
+                                     "请检查能源表和温室气体表的单位(kg 与 t、kWh 与 MWh)"),
+    "result.cores_left_out": ("materials: {n} row(s) of category core left out: used cores are not a consumption",
+                              "物料:{n} 行“旧件”类别未计入:旧件不属于消耗"),
+    "result.left_out_air": ("{key} left out of the sum: {why}; see its own rate", "{key} 未计入合计:{why};见其单项比率"),
+    "result.left_out": ("{key} left out of the sum: {why}", "{key} 未计入合计:{why}"),
+    "result.mass_balance": ("RR + RRP = {total} on a mass basis, not 1: core-derived + new parts = {parts} kg against "
+                            "the measured product mass {product} kg",
+                            "按质量计 RR + RRP = {total},不等于 1:旧件来源件 + 新件 = {parts} kg,而实测产品质量为 "
+                            "{product} kg"),
+    "result.no_provenance": ("{n} original-side row(s) have no provenance (measured, oem_data, estimated or "
+                             "literature)", "{n} 行原制造侧数据未注明来源(实测、原厂数据、估算或文献)"),
+    "result.estimation_note_missing": ("estimation note missing: the remanufacturer is independent and {n} "
+                                       "original-side row(s) are estimated; GB/T 41350-2022 requires a description "
+                                       "of how the original product's data were estimated (setting estimation_note)",
+                                       "缺估算说明:再制造商为独立再制造商,且有 {n} 行原制造侧数据为估算;GB/T "
+                                       "41350-2022 要求说明原产品数据的估算方法(设置 estimation_note)"),
+    "result.withheld": ("evaluation invalid: estimation note missing", "评价无效:缺估算说明"),
+    "table.energy": ("the energy table", "能源表"),
+    "table.materials": ("the materials table", "物料表"),
+    "table.fresh_water": ("fresh water in the water table", "水表中的新水"),
+    "table.ghg": ("the GHG sources table", "温室气体排放源表"),
+    "table.air": ("the air pollutants table", "大气污染物表"),
+    "table.water_pollutants": ("the water pollutants table", "水污染物表"),
+    "table.wastewater": ("wastewater in the water table", "水表中的废水"),
+    "table.solid_waste": ("the solid waste table", "固体废物表"),
+    "basis.electricity_equal": ("electricity at equal value (等价值) {value} kgce/kWh",
+                                "电力按等价值 {value} kgce/kWh 折算"),
+    "basis.electricity_equivalent": ("electricity at equivalent value (当量值) {value} kgce/kWh",
+                                     "电力按当量值 {value} kgce/kWh 折算"),
+    "basis.materials": ("mass of materials consumed", "物料消耗质量"),
+    "basis.fresh_water": ("fresh water withdrawn", "新水取用量"),
+    "basis.user_grid": ("user grid factor {value} kgCO2/kWh", "用户电网排放因子 {value} kgCO2/kWh"),
+    "basis.grid": ("grid factor {key}", "电网排放因子 {key}"),
+    "basis.ghg": ("{grid}; GWP {gwp}; fuel factors {fuels}", "{grid};GWP {gwp};燃料排放因子 {fuels}"),
+    "basis.mass": ("mass (kg)", "质量(kg)"),
+    "basis.equivalents": ("pollution equivalents", "污染当量"),
+    "basis.water_equivalents": ("pollution equivalents ({parameter} as oxygen demand)",
+                                "污染当量(需氧量按 {parameter} 计)"),
+    "basis.wastewater": ("wastewater volume discharged", "废水排放量"),
+    "basis.solid_waste": ("mass of solid waste generated (general + hazardous)", "固体废物产生质量(一般 + 危险)"),
+    "value.required": ("{column} is required", "必须填写{column}"),
     "value.negative": ("expected a number ≥ 0, got {value}", "应为 ≥ 0 的数,实为 {value}"),
     "choice.unknown": ("expected one of {choices}; got {text!r}", "应为以下之一:{choices};实为 {text!r}"),
     # what a key names

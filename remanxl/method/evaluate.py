@@ -127,10 +127,10 @@ def _comparison(symbol: str, total: Total, unit: str, basis: str, empty_what: st
     fn = ind.FUNCTIONS[symbol]
     res = IndicatorResult(symbol, None, None, None, unit, basis, info.status)
     if not total.has("original"):
-        res.reason = f"no original-side rows of {empty_what}: the rate is undefined"
+        res.reason = Msg("result.no_original", what=empty_what)
         return res
     if not total.has("reman"):
-        res.warnings.append(f"no remanufacturing-side rows of {empty_what}; counted as 0")
+        res.warnings.append(Msg("result.no_reman", what=empty_what))
     res.numerator, res.denominator = total.side("reman"), total.side("original")
     try:
         res.value = fn(res.numerator, res.denominator)
@@ -147,7 +147,7 @@ def _share(symbol: str, terms, unit_of) -> IndicatorResult:
     res = IndicatorResult(symbol, None, part, whole, unit_of(basis), basis + (f"; {note}" if note else ""),
                           info.status)
     if part is None or whole is None:
-        res.reason = "the parts ledger does not give the counts this ratio needs"
+        res.reason = Msg("result.ledger_lacks")
         return res
     try:
         res.value = ind.FUNCTIONS[symbol](part, whole)
@@ -164,9 +164,8 @@ def _species_breakdown(p, ctx: Context, label: str) -> dict:
     for key, kg in masses.items():
         present = {s: p.mass.has_key(key, s) for s in SIDES}
         if present["reman"] != present["original"]:
-            side = "remanufacturing" if present["reman"] else "original"
-            other = "original" if present["reman"] else "remanufacturing"
-            ctx.warnings.append(f"{label} {key}: given on the {side} side only; counted as 0 on the {other} side")
+            ctx.warnings.append(Msg("result.one_side_reman" if present["reman"] else "result.one_side_original",
+                                    what=label, key=key))
         e = eqs.get(key)
         out[key] = {
             "reman_kg": kg["reman"], "original_kg": kg["original"],
@@ -210,11 +209,8 @@ def _check_co2_per_kgce(ce: Total, eg: Total, ctx: Context) -> None:
             continue
         ratio = co2 / kgce
         if not lo / CO2_PER_KGCE_SLACK <= ratio <= hi * CO2_PER_KGCE_SLACK:
-            name = "remanufacturing" if side == "reman" else "original"
-            ctx.warnings.append(
-                f"{name} side: energy-related GHG / energy = {ratio:.3g} kgCO2 per kgce, far outside the "
-                f"{lo:.2f}–{hi:.2f} the factor tables allow; check the units of the energy and GHG tables "
-                f"(kg vs t, kWh vs MWh)")
+            ctx.warnings.append(Msg(f"result.co2_per_kgce_{side}", ratio=f"{ratio:.3g}", lo=f"{lo:.2f}",
+                                    hi=f"{hi:.2f}"))
 
 
 def evaluate(inp: EvaluationInput | dict, factors: FactorSet | None = None, now: str | None = None) -> Evaluation:
@@ -311,8 +307,7 @@ def sum_inventory(inp: EvaluationInput, factors: FactorSet | None = None) -> Inv
     material_rows = [r for r in clean["materials"] if r["category"] != "core"]
     cores = [r for r in clean["materials"] if r["category"] == "core"]
     if cores:
-        ctx.warnings.append(f"materials: {len(cores)} row(s) of category core left out: used cores are not a "
-                            "consumption")
+        ctx.warnings.append(Msg("result.cores_left_out", n=len(cores)))
     cm = plain_sum(material_rows, ctx, Msg("what.materials"), "kg", "category")
     prov = provenance({n: clean[n] for n in INVENTORY_TABLES})
     totals = {"energy": ce, "energy_other": ce_other, "ghg": eg, "fresh_water": cw, "wastewater": ew_volume,
@@ -348,38 +343,34 @@ def combine(inventory: InventorySums, parts: PartsSums, now: str | None = None) 
     results: dict[str, IndicatorResult] = {}
     s = settings
     if s.electricity_basis == "equal":
-        e_basis = f"electricity at equal value (等价值) {s.electricity_equal_value_kgce_per_kwh} kgce/kWh"
+        e_basis = Msg("basis.electricity_equal", value=s.electricity_equal_value_kgce_per_kwh)
     else:
-        e_basis = (f"electricity at equivalent value (当量值) "
-                   f"{factors.value('energy_conversion', 'electricity')} kgce/kWh")
-    results["SE"] = _comparison("SE", ce, "kgce", e_basis, "the energy table")
-    results["SM"] = _comparison("SM", cm, "kg", "mass of materials consumed", "the materials table")
-    results["SW"] = _comparison("SW", cw, "m3", "fresh water withdrawn", "fresh water in the water table")
-    grid = (f"user grid factor {s.grid_factor_kgco2_per_kwh} kgCO2/kWh" if s.grid_factor_kgco2_per_kwh is not None
-            else f"grid factor {s.grid_factor}")
+        e_basis = Msg("basis.electricity_equivalent", value=factors.value("energy_conversion", "electricity"))
+    results["SE"] = _comparison("SE", ce, "kgce", e_basis, Msg("table.energy"))
+    results["SM"] = _comparison("SM", cm, "kg", Msg("basis.materials"), Msg("table.materials"))
+    results["SW"] = _comparison("SW", cw, "m3", Msg("basis.fresh_water"), Msg("table.fresh_water"))
+    grid = (Msg("basis.user_grid", value=s.grid_factor_kgco2_per_kwh) if s.grid_factor_kgco2_per_kwh is not None
+            else Msg("basis.grid", key=s.grid_factor))
     results["RGHG"] = _comparison("RGHG", eg, "kgCO2e",
-                                  f"{grid}; GWP {s.gwp_set}; fuel factors {s.fuel_factor_method}",
-                                  "the GHG sources table")
+                                  Msg("basis.ghg", grid=grid, gwp=s.gwp_set, fuels=s.fuel_factor_method),
+                                  Msg("table.ghg"))
     if s.air_aggregation == "mass":
         counted = Total(air.mass.name, "kg", [li for li in air.mass.lines if li.key not in air.excluded])
-        results["RAP"] = _comparison("RAP", counted, "kg", "mass (kg)", "the air pollutants table")
+        results["RAP"] = _comparison("RAP", counted, "kg", Msg("basis.mass"), Msg("table.air"))
     else:
-        results["RAP"] = _comparison("RAP", air.equivalents, "PE", "pollution equivalents",
-                                     "the air pollutants table")
+        results["RAP"] = _comparison("RAP", air.equivalents, "PE", Msg("basis.equivalents"), Msg("table.air"))
     if s.effluent_basis == "pollution_equivalent":
         results["REF"] = _comparison("REF", wat.equivalents, "PE",
-                                     f"pollution equivalents ({s.oxygen_demand_parameter.upper()} as oxygen demand)",
-                                     "the water pollutants table")
+                                     Msg("basis.water_equivalents", parameter=s.oxygen_demand_parameter.upper()),
+                                     Msg("table.water_pollutants"))
     else:
-        results["REF"] = _comparison("REF", ew_volume, "m3", "wastewater volume discharged",
-                                     "wastewater in the water table")
-    results["RSW"] = _comparison("RSW", es, "kg", "mass of solid waste generated (general + hazardous)",
-                                 "the solid waste table")
+        results["REF"] = _comparison("REF", ew_volume, "m3", Msg("basis.wastewater"), Msg("table.wastewater"))
+    results["RSW"] = _comparison("RSW", es, "kg", Msg("basis.solid_waste"), Msg("table.solid_waste"))
     for key, why in air.excluded.items():
-        results["RAP"].warnings.append(f"{key} left out of the sum: {why}; see its own rate")
+        results["RAP"].warnings.append(Msg("result.left_out_air", key=key, why=why))
     for key in wat.excluded:
         if s.effluent_basis == "pollution_equivalent":
-            results["REF"].warnings.append(f"{key} left out of the sum: {wat.excluded[key]}")
+            results["REF"].warnings.append(Msg("result.left_out", key=key, why=wat.excluded[key]))
 
     terms = ratio_terms(ledger, settings)
     if ledger.rows:
@@ -388,12 +379,12 @@ def combine(inventory: InventorySums, parts: PartsSums, now: str | None = None) 
     else:
         for symbol in ("RUP", "RND", "RWP", "RR", "RDH", "RRP", "RNR"):
             results[symbol] = IndicatorResult(symbol, None, None, None, "", terms[symbol][2],
-                                              ind.BY_SYMBOL[symbol].status, reason="the parts ledger is empty")
+                                              ind.BY_SYMBOL[symbol].status, reason=Msg("result.ledger_empty"))
     gap = mass_balance_gap(ledger, settings)
     if gap is not None and abs(gap) > 0.005:
-        msg = (f"RR + RRP = {1 + gap:.4f} on a mass basis, not 1: core-derived + new parts = "
-               f"{ledger.core_derived.mass + ledger.new.mass:g} kg against the measured product mass "
-               f"{settings.product_mass_kg * settings.functional_unit_quantity:g} kg")
+        msg = Msg("result.mass_balance", total=f"{1 + gap:.4f}",
+                  parts=f"{ledger.core_derived.mass + ledger.new.mass:g}",
+                  product=f"{settings.product_mass_kg * settings.functional_unit_quantity:g}")
         results["RR"].warnings.append(msg)
         results["RRP"].warnings.append(msg)
 
@@ -401,20 +392,16 @@ def combine(inventory: InventorySums, parts: PartsSums, now: str | None = None) 
 
     prov = inventory.provenance
     if prov["unspecified"]:
-        ctx.warnings.append(f"{len(prov['unspecified'])} original-side row(s) have no provenance "
-                            "(measured, oem_data, estimated or literature)")
+        ctx.warnings.append(Msg("result.no_provenance", n=len(prov["unspecified"])))
     invalid = []
     if (s.remanufacturer_type == "independent" and prov["estimated_rows"]
             and not (s.estimation_note or "").strip()):
-        invalid.append(
-            f"estimation note missing: the remanufacturer is independent and {prov['estimated_rows']} "
-            "original-side row(s) are estimated; GB/T 41350-2022 requires a description of how the original "
-            "product's data were estimated (setting estimation_note)")
+        invalid.append(Msg("result.estimation_note_missing", n=prov["estimated_rows"]))
         for symbol in ("SE", "SM", "SW", "RGHG", "RAP", "REF", "RSW"):
             r = results[symbol]
             if r.value is not None:
                 r.value = None
-                r.reason = "evaluation invalid: estimation note missing"
+                r.reason = Msg("result.withheld")
 
     breakdowns = {
         "energy": {"by_type": _with_rates(ce.by_key()), "total_kgce": _sides({sd: ce.side(sd) for sd in SIDES}),
@@ -423,8 +410,8 @@ def combine(inventory: InventorySums, parts: PartsSums, now: str | None = None) 
                                     "total_kgce": _sides({sd: ce_other.side(sd) for sd in SIDES})}
                                    if ce_other is not None else None)},
         "ghg": {"by_source": _with_rates(eg.by_key())},
-        "air": _species_breakdown(air, ctx, "air pollutant"),
-        "water_pollutants": _species_breakdown(wat, ctx, "water pollutant"),
+        "air": _species_breakdown(air, ctx, Msg("what.air_pollutant")),
+        "water_pollutants": _species_breakdown(wat, ctx, Msg("what.water_pollutant")),
         "water": {"fresh_water_m3": _sides({sd: cw.side(sd) for sd in SIDES}),
                   "wastewater_m3": _sides({sd: ew_volume.side(sd) for sd in SIDES}),
                   "water_pollutant_equivalents": _sides({sd: wat.equivalents.side(sd) for sd in SIDES})},

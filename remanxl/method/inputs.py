@@ -23,7 +23,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 
-from remanxl.i18n import Msg
+from remanxl.i18n import Choice, Msg
 from remanxl.method.errors import InputError, Problem
 from remanxl.method.values import is_blank, parse_bool, parse_number
 from remanxl.method.vocabulary import ChoiceWords, choice_words
@@ -399,7 +399,7 @@ def _parse_column(column: Column, raw: list, words: ChoiceWords | None = None) -
         try:
             return parse_value(column, v, words)
         except ValueError as exc:
-            fault = _Fault(str(exc))
+            fault = _Fault(exc.args[0] if exc.args else str(exc))  # keep a Msg: it speaks both languages
             faults.append(fault)
             return fault
 
@@ -481,7 +481,7 @@ def parse_tables(inp: EvaluationInput, names=None, words: ChoiceWords | None = N
                     faulty.setdefault(i, set()).add(column.key)
                     message = v.message
                 else:
-                    message = f"{column.label_en} is required"
+                    message = Msg("value.required", column=Choice(column.label_en, column.label_zh))
                 faults.setdefault(i, []).append(Problem(name, indices[i], column.key, message))
         if faulty:  # a cell that failed to parse has no value
             for i, bad_keys in faulty.items():

@@ -222,7 +222,7 @@ class Settings:
             try:
                 value = coerce_setting(spec, raw, words)
             except ValueError as exc:
-                problems.append(Problem(table, None, name, str(exc)))
+                problems.append(Problem(table, None, name, exc.args[0] if exc.args else str(exc)))
                 continue
             if value is not None or spec.optional:
                 values[name] = value
