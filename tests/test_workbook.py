@@ -125,7 +125,7 @@ def test_template_structure_read_back_with_openpyxl():
 
     path = Path(__file__).resolve().parents[1] / "templates" / "remanxl_template.xlsx"
     wb = load_workbook(path)
-    assert wb.sheetnames[:2] == ["Guide 说明", "Settings 设置"]
+    assert wb.sheetnames[:3] == ["Guide 说明", "Dashboard 总览", "Settings 设置"]
     assert SUMMARY_SHEET in wb.sheetnames and "Factors 系数" in wb.sheetnames
     assert wb.active.title == "Guide 说明"
     energy = wb["Energy 能源"]
@@ -145,7 +145,10 @@ def test_template_structure_read_back_with_openpyxl():
     assert {"rx input", "rx computed", "rx percent"} <= styles
     summary = wb[SUMMARY_SHEET]
     assert summary.protection.sheet
-    assert len(summary._charts) == 1
+    assert not summary._charts and summary.freeze_panes is None  # details only: its header never hangs over others
+    dashboard = wb["Dashboard 总览"]
+    assert len(dashboard._charts) == 3  # one per Class I group
+    assert dashboard.page_setup.orientation == "landscape" and dashboard.page_setup.fitToHeight == 1
     assert summary.cell(SUMMARY_FIRST_ROW, SUMMARY_COL["value"] + 1).number_format == "0.00%"
     assert "rx_functional_unit_quantity" in wb.defined_names
 

@@ -15,7 +15,8 @@ from remanxl.sheet.reader import Located
 from remanxl.sheet.summary import SummaryModel
 
 INPUT_TABLES = frozenset(s.excel_table for s in INPUT_SHEETS)
-_FORMATS = {"rx percent": "0.00%", "rx number": "#,##0.00##", "rx computed number": "#,##0.00####"}
+_FORMATS = {"rx percent": "0.00%", "rx number": "#,##0.00##", "rx computed number": "#,##0.00####",
+            "rx count": "#,##0", "rx quantity": "#,##0.000"}
 
 
 def _unprotect(sheet) -> None:

@@ -37,6 +37,7 @@ GUIDE_SHEET = "Guide 说明"
 SETTINGS_SHEET = "Settings 设置"
 FACTORS_SHEET = "Factors 系数"
 SUMMARY_SHEET = "Summary 汇总"
+DASHBOARD_SHEET = "Dashboard 总览"
 VALIDATION_SHEET = "Validation 校验"
 LIVE_SHEET = "Live 实时"
 LIVE_ANCHOR_ROW = 5  # REMAN_EVALUATE's 16 x 10 array starts at A5
@@ -168,6 +169,10 @@ SUMMARY_COL = {key: i for i, (key, _, _) in enumerate(SUMMARY_COLUMNS)}  # 0-bas
 #: so that no chart shows an undefined rate as 0 %).
 SUMMARY_HIDDEN = ("chart",)
 
+#: Cells of the Summary's folded column that remanxl fills for the Dashboard: its audit in a few numbers.
+SUMMARY_FEED = {"share_estimated": 1, "warning_count": 2, "top_warnings": (3, 4, 5)}  # rows of the chart column
+TOP_WARNINGS = len(SUMMARY_FEED["top_warnings"])
+
 #: The Lists sheet: every word of every field, for drop-downs and the native formulas (remanxl.sheet.lists).
 LISTS_SHEET = "Lists 词汇"
 #: Rows of the Aliases table on the Factors sheet (a user's own words).
@@ -175,4 +180,5 @@ ALIASES_ROWS = 40
 
 #: Named cell styles the template defines; the summary writer looks them up by name.
 STYLE_NAMES = ("rx title", "rx header", "rx group", "rx text", "rx wrap", "rx percent", "rx number",
-               "rx warning", "rx input", "rx computed", "rx computed number", "rx bad", "rx note")
+               "rx warning", "rx input", "rx computed", "rx computed number", "rx bad", "rx note", "rx count",
+               "rx quantity")

@@ -16,8 +16,8 @@ from remanxl.method.indicators import GROUPS, INDICATORS
 from remanxl.method.settings import SETTINGS
 from remanxl.method.indicators import CONFIRMED, INTERPRETED
 from remanxl.sheet.formulas import COMPARISON, native_terms, value_formula
-from remanxl.sheet.layout import (SUMMARY_AUDIT_ROW, SUMMARY_COL, SUMMARY_COLUMNS, SUMMARY_FIRST_ROW,
-                                  SUMMARY_HEADER_ROW, SUMMARY_HIDDEN, SUMMARY_STATUS_ROW)
+from remanxl.sheet.layout import (SUMMARY_AUDIT_ROW, SUMMARY_COL, SUMMARY_COLUMNS, SUMMARY_FEED, SUMMARY_FIRST_ROW,
+                                  SUMMARY_HEADER_ROW, SUMMARY_HIDDEN, SUMMARY_STATUS_ROW, TOP_WARNINGS)
 
 
 @dataclass(frozen=True)
@@ -107,7 +107,8 @@ def build_summary(ev: Evaluation, fingerprint: dict | None = None) -> SummaryMod
     for offset, info in enumerate(INDICATORS):
         row = SUMMARY_FIRST_ROW + offset
         r = ev[info.symbol]
-        m.put(row, c["group"], f"{GROUPS[info.group][0]} {GROUPS[info.group][1]}", "rx group")
+        first_of_group = offset == 0 or INDICATORS[offset - 1].group != info.group
+        m.put(row, c["group"], _lang_text(*GROUPS[info.group], lang) if first_of_group else "", "rx group")
         m.put(row, c["symbol"], info.symbol, "rx group")
         m.put(row, c["name_en"], info.name_en)
         m.put(row, c["name_zh"], info.name_zh)
@@ -131,10 +132,12 @@ def build_summary(ev: Evaluation, fingerprint: dict | None = None) -> SummaryMod
               "rx percent")
         m.put(row, c["chart"], Formula(f"IF(ISNUMBER({letter['value']}{row}),{letter['value']}{row},NA())",
                                        _num(r.value) if r.value is not None else CellError("#N/A")), "rx percent")
+    warnings = [tr(w, lang) for w in ev.warnings]
+    _feed(m, ev, warnings, [f"{i.symbol}: {tr(w, lang)}" for i in INDICATORS for w in ev[i.symbol].warnings])
     row = SUMMARY_FIRST_ROW + len(INDICATORS) + 1
-    row = _section_list(m, row, "Warnings 提示", [tr(w, lang) for w in ev.warnings] or ["none 无"])
+    row = _section_list(m, row, "Warnings 提示", warnings or ["none 无"])
     row = _provenance(m, row, ev)
-    row = _breakdowns(m, row, ev)
+    row = _breakdowns(m, row, ev, lang)
     row = _settings(m, row, ev)
     row = _factors(m, row, ev)
     _fingerprint_block(m, row, fingerprint or {}, audit_row)
@@ -142,6 +145,23 @@ def build_summary(ev: Evaluation, fingerprint: dict | None = None) -> SummaryMod
 
 
 STATUS = {CONFIRMED: Choice("confirmed", "已确认"), INTERPRETED: Choice("interpreted", "解读")}
+
+
+def _lang_text(en: str, zh: str, lang: str) -> str:
+    return zh if lang == "zh" else en if lang == "en" else f"{en} {zh}"
+
+
+def _feed(m: SummaryModel, ev: Evaluation, general: list[str], per_indicator: list[str]) -> None:
+    """The few numbers of remanxl's audit the Dashboard shows, in fixed cells of the folded column:
+    the share of original-side rows that are estimated, the count of warnings and the first of them."""
+    col = SUMMARY_COL["chart"]
+    share = ev.provenance.get("share_estimated")
+    m.put(SUMMARY_FEED["share_estimated"], col, _num(share) if share is not None and has_data(ev) else "",
+          "rx percent")
+    every = general + per_indicator
+    m.put(SUMMARY_FEED["warning_count"], col, len(every) if has_data(ev) else "", "rx count")
+    for row, text in zip(SUMMARY_FEED["top_warnings"], every + [""] * TOP_WARNINGS):
+        m.put(row, col, text if len(text) <= 220 else text[:219] + "…", "rx text")  # three lines on the Dashboard
 
 
 def _undefined_text(symbol: str, ev: Evaluation) -> str:
@@ -232,61 +252,82 @@ def _table(m, row, title, headers, rows, styles) -> int:
 
 
 def _provenance(m, row, ev) -> int:
+    from remanxl.i18n import names
+
     p = ev.provenance
     share = p.get("share_estimated")
     rows = [["Original-side rows 原制造侧数据行", p.get("original_rows", 0)],
             ["Estimated 估算", p.get("estimated_rows", 0)]]
-    rows += [[f"  {k}", v] for k, v in sorted(p.get("by_provenance", {}).items())]
+    rows += [[f"  {names.code('prov', k).render('both')}", v] for k, v in sorted(p.get("by_provenance", {}).items())]
     end = _table(m, row, "Provenance of original-side inputs 原制造侧数据来源", ["Item 项目", "Rows 行数"], rows,
-                 ["rx text", "rx number"])
+                 ["rx text", "rx count"])
     m.put(end - 1, 0, "Share estimated 估算占比", "rx text")
     m.put(end - 1, 1, _num(share) if share is not None else "n/a", "rx percent")
     return end + 1
 
 
-def _breakdowns(m, row, ev) -> int:
+def _named(name, key: str, lang: str) -> str:
+    """A code with its human name in the workbook's language (the code kept for the Factors sheet)."""
+    text = name.render(lang)
+    return text if text == key else f"{text} ({key})"
+
+
+def _breakdowns(m, row, ev, lang: str = "both") -> int:
+    from remanxl.i18n import names
+
     b = ev.breakdowns
     pct = "rx percent"
-    num = "rx number"
-    rows = [[k, v["reman"], v["original"], v["rate"]] for k, v in b["energy"]["by_type"].items()]
+    num = "rx quantity"  # one number of decimals down every quantity column
+    rows = [[_named(names.energy(k), k, lang), v["reman"], v["original"], v["rate"]]
+            for k, v in b["energy"]["by_type"].items()]
     row = _table(m, row, "Energy by type 分能源品种 (kgce)", ["Energy type 能源种类", "Reman 再制造", "Original 原制造",
                                                             "Rate 节约率"], rows, ["rx text", num, num, pct])
     other = b["energy"].get("other_basis")
     if other:
         t = other["total_kgce"]
-        row = _table(m, row, f"Energy on the other electricity basis 另一电力折标方式 ({other['basis']})",
+        basis = names.code("basis", other["basis"]).render(lang)
+        row = _table(m, row, f"Energy on the other electricity basis 另一电力折标方式 ({basis})",
                      ["Basis 方式", "Reman 再制造", "Original 原制造", "Rate 节约率"],
-                     [[other["basis"], t["reman"], t["original"], t["rate"]]],
+                     [[basis, t["reman"], t["original"], t["rate"]]],
                      ["rx text", num, num, pct])
-    rows = [[k, v["reman"], v["original"], v["rate"]] for k, v in b["ghg"]["by_source"].items()]
+    rows = [[_named(names.ghg_source(k), k, lang), v["reman"], v["original"], v["rate"]]
+            for k, v in b["ghg"]["by_source"].items()]
     row = _table(m, row, "GHG by source 分排放源 (kgCO2e)", ["Source 排放源", "Reman 再制造", "Original 原制造",
                                                           "Rate 减排率"], rows, ["rx text", num, num, pct])
     for key, title in (("air", "Air pollutants by species 大气污染物分物种"),
                        ("water_pollutants", "Water pollutants by species 水污染物分物种")):
-        rows = [[k, v["reman_kg"], v["original_kg"], v["reman_equivalents"], v["original_equivalents"], v["rate"],
-                 "yes 是" if v["counted"] else "no 否", v["note"]] for k, v in b[key].items()]
+        rows = [[_named(names.pollutant(k), k, lang), v["reman_kg"], v["original_kg"], v["reman_equivalents"],
+                 v["original_equivalents"], v["rate"], "yes 是" if v["counted"] else "no 否", tr_(v["note"], lang)]
+                for k, v in b[key].items()]
         row = _table(m, row, title, ["Pollutant 污染物", "Reman kg", "Original kg", "Reman PE", "Original PE",
                                      "Rate (mass) 减排率", "Counted 计入", "Note 说明"],
                      rows, ["rx text", num, num, num, num, pct, "rx text", "rx wrap"])
     w = b["water"]
-    rows = [[label, w[key]["reman"], w[key]["original"], w[key]["rate"]]
-            for label, key in (("Fresh water 新水 (m3)", "fresh_water_m3"), ("Wastewater 废水 (m3)", "wastewater_m3"),
-                               ("Water pollutants 水污染物 (PE)", "water_pollutant_equivalents"))]
+    rows = [[names.code("water", key).render(lang), w[key]["reman"], w[key]["original"], w[key]["rate"]]
+            for key in ("fresh_water_m3", "wastewater_m3", "water_pollutant_equivalents")]
     row = _table(m, row, "Water streams 水", ["Stream 类型", "Reman 再制造", "Original 原制造", "Rate 减少率"], rows,
                  ["rx text", num, num, pct])
-    rows = [[k, v["reman"], v["original"], v["rate"]] for k, v in b["solid_waste"].items()]
+    rows = [[_named(names.code("waste", k), k, lang), v["reman"], v["original"], v["rate"]]
+            for k, v in b["solid_waste"].items()]
     row = _table(m, row, "Solid waste by category 固体废物分类 (kg)", ["Category 类别", "Reman 再制造", "Original 原制造",
                                                                   "Rate 减量率"], rows, ["rx text", num, num, pct])
-    rows = [[k, v["reman"], v["original"]] for k, v in b["materials"]["by_category"].items()]
+    rows = [[_named(names.code("mat", k), k, lang), v["reman"], v["original"]]
+            for k, v in b["materials"]["by_category"].items()]
     row = _table(m, row, "Materials by category 物料分类 (kg)", ["Category 类别", "Reman 再制造", "Original 原制造"],
                  rows, ["rx text", num, num])
     parts = b["parts"]
-    rows = [[k, v["count"], v["mass_kg"]] for k, v in parts.items()]
+    rows = [[_named(names.code("parts", k), k, lang), v["count"], v["mass_kg"]] for k, v in parts.items()]
     row = _table(m, row, f"Parts ledger for N = {ev.settings.functional_unit_quantity:g} 零件清单汇总",
-                 ["Population 零件集合", "Count 数量", "Mass kg 质量"], rows, ["rx text", num, num])
+                 ["Population 零件集合", "Count 数量", "Mass kg 质量"], rows, ["rx text", "rx count", num])
     rows = [[k, v["count"], v["mass"]] for k, v in b["parts_both_bases"].items()]
     return _table(m, row, "Implementation ratios on both bases 再制造实施指标(两种基准)",
                   ["Indicator 指标", "Count basis 按数量", "Mass basis 按质量"], rows, ["rx text", pct, pct])
+
+
+def tr_(text, lang: str) -> str:
+    from remanxl.i18n import tr
+
+    return tr(text, lang) if text else ""
 
 
 def _settings(m, row, ev) -> int:

@@ -39,4 +39,6 @@ def named_styles() -> list[NamedStyle]:
         style("rx computed number", fill=COMPUTED_FILL, fmt="#,##0.00####"),
         style("rx bad", fill="FFC7CE", font=Font(name="Calibri", size=10, bold=True, color="9C0006"), wrap=True),
         style("rx note", font=Font(name="Calibri", size=10, italic=True, color="595959"), border=False, wrap=False),
+        style("rx count", fill=COMPUTED_FILL, fmt="#,##0"),  # a number of parts or rows: whole
+        style("rx quantity", fill=COMPUTED_FILL, fmt="#,##0.000"),  # one number of decimals down a column
     ]

@@ -22,7 +22,6 @@ import datetime as _dt
 from pathlib import Path
 
 from openpyxl import Workbook
-from openpyxl.chart import BarChart, Reference
 from openpyxl.comments import Comment
 from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import Font, PatternFill
@@ -46,6 +45,8 @@ from remanxl.sheet.layout import (ALIASES_ROWS, ALIASES_TABLE, COMPUTED, DERIVED
                                   INPUT_SHEETS, LISTS_SHEET, LIVE_ANCHOR_ROW, LIVE_SHEET, SETTINGS_HEADERS,
                                   SETTINGS_SHEET, SETTINGS_TABLE, STYLE_NAMES, SUMMARY_AUDIT_ROW, SUMMARY_COL,
                                   SUMMARY_FIRST_ROW, SUMMARY_HEADER_ROW, SUMMARY_SHEET, column_width, setting_name)
+from remanxl.workbook.dashboard import build_dashboard
+from remanxl.workbook.printing import set_up_printing
 from remanxl.workbook.styles import named_styles
 
 #: Fixed time stamp for generated files, so a rebuilt template equals the committed one.
@@ -394,24 +395,10 @@ def _summary_shell(wb):
     ws = wb.create_sheet(SUMMARY_SHEET)
     for i, name in enumerate(STYLE_NAMES, start=1):
         ws.cell(1, i).style = name  # makes each named style appear in cellXfs for the writer
-    chart = BarChart()
-    chart.type = "bar"
-    chart.title = "GB/T 41350 indicators 指标 (%)"
-    chart.y_axis.title = "rate 比率"
-    chart.y_axis.number_format = "0%"
-    chart.visible_cells_only = False  # its values are in a folded column
-    value_col, symbol_col = SUMMARY_COL["chart"] + 1, SUMMARY_COL["symbol"] + 1
-    last = SUMMARY_FIRST_ROW + len(INDICATORS) - 1
-    chart.add_data(Reference(ws, min_col=value_col, min_row=SUMMARY_HEADER_ROW, max_row=last), titles_from_data=True)
-    chart.set_categories(Reference(ws, min_col=symbol_col, min_row=SUMMARY_FIRST_ROW, max_row=last))
-    chart.legend = None
-    chart.height, chart.width = 9, 16
-    ws.add_chart(chart, f"Q{SUMMARY_HEADER_ROW}")
     stale = tr(Msg("summary.audit_stale"), "both")[:12].replace('"', '""')
     ws.conditional_formatting.add(f"A{SUMMARY_AUDIT_ROW}:L{SUMMARY_AUDIT_ROW}",
                                   FormulaRule(formula=[f'LEFT($A${SUMMARY_AUDIT_ROW},12)="{stale}"'], fill=_BAD_FILL,
                                               font=_BAD_FONT))
-    ws.freeze_panes = f"C{SUMMARY_FIRST_ROW}"
     _protect(ws)
     _indicator_names(wb)
     return ws
@@ -477,7 +464,9 @@ def build_template(path: str | Path, inp: EvaluationInput | None = None) -> Path
     _summary_shell(wb)
     _live(wb)
     _lists(wb)
-    wb.active = 0
+    _protect(build_dashboard(wb, position=1))
+    set_up_printing(wb, (inp.settings or {}).get("product") if inp is not None else None)
+    wb.active = 1 if inp is not None else 0  # a filled workbook opens on its Dashboard, a blank one on the Guide
     wb.properties.creator = "remanxl"
     wb.properties.created = wb.properties.modified = BUILD_TIME
     wb.calculation.fullCalcOnLoad = True
