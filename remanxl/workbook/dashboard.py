@@ -14,6 +14,7 @@ count and the first warnings.
 from __future__ import annotations
 
 from openpyxl.chart import BarChart, Reference
+from openpyxl.chart.data_source import AxDataSource, StrRef
 from openpyxl.chart.label import DataLabelList
 from openpyxl.chart.shapes import GraphicalProperties
 from openpyxl.formatting.rule import FormulaRule
@@ -175,8 +176,9 @@ def _chart(ws, summary, group: str, first: int, last: int, height_cm: float) -> 
     chart.title = _small_title(f"{en} {zh}")
     values = Reference(summary, min_col=SUMMARY_COL["chart"] + 1, min_row=first, max_row=last)
     chart.add_data(values, titles_from_data=False)
-    chart.set_categories(Reference(summary, min_col=SUMMARY_COL["symbol"] + 1, min_row=first, max_row=last))
     (bars,) = chart.series
+    symbols = Reference(summary, min_col=SUMMARY_COL["symbol"] + 1, min_row=first, max_row=last)
+    bars.cat = AxDataSource(strRef=StrRef(f=str(symbols)))  # text categories (openpyxl would write numRef)
     bars.graphicalProperties = GraphicalProperties(solidFill=GROUP_COLOURS[group])
     bars.graphicalProperties.line.solidFill = GROUP_COLOURS[group]
     bars.dLbls = DataLabelList()
@@ -193,6 +195,7 @@ def _chart(ws, summary, group: str, first: int, last: int, height_cm: float) -> 
     chart.y_axis.number_format = "0%"
     chart.y_axis.majorGridlines = None
     chart.x_axis.scaling.orientation = "maxMin"  # the first indicator on top, as in the table
+    chart.y_axis.axPos = "b"
     chart.y_axis.crosses = "max"  # so the % axis stays at the bottom under reversed categories
     chart.x_axis.tickLblPos = "low"  # symbols at the left edge, clear of a bar below 0
     # openpyxl leaves out <c:delete val="0"/>; some Excel builds then hide both axes.
@@ -212,7 +215,7 @@ def _font(size: int, bold: bool = False):
     from openpyxl.drawing.text import CharacterProperties, Paragraph, ParagraphProperties
 
     props = CharacterProperties(sz=size, b=bold)
-    return RichText(p=[Paragraph(pPr=ParagraphProperties(defRPr=props), endParaRPr=props)])
+    return RichText(p=[Paragraph(pPr=ParagraphProperties(defRPr=props), endParaRPr=props, r=[])])
 
 
 def _small_title(text: str):
