@@ -21,6 +21,7 @@ class BatchRow:
     values: dict | None = None
     warnings: int = 0
     errors: list[str] | None = None
+    estimated: float | None = None  # share of original-side rows that are estimated
 
 
 #: Stem of the roll-up files a batch writes (and never reads back as a workbook).
@@ -53,7 +54,7 @@ def _one(path: str, write: bool, split: bool = True) -> BatchRow:
     return BatchRow(path, True, ev.settings.product, ev.settings.model, ev.valid,
                     {s: ev[s].value for s in SYMBOLS},
                     len(ev.warnings) + sum(len(ev[s].warnings) for s in SYMBOLS),
-                    list(ev.invalid_reasons) or None)
+                    list(ev.invalid_reasons) or None, ev.provenance.get("share_estimated"))
 
 
 def run_batch(paths: list[Path], write: bool = True, jobs: int | None = None, progress: bool = True) -> list[BatchRow]:
@@ -154,4 +155,8 @@ def write_rollup(rows: list[BatchRow], csv_path: Path, xlsx_path: Path | None = 
         ws.freeze_panes = "B2"
         ws.column_dimensions["A"].width = 30
         ws.column_dimensions["B"].width = 30
+        from remanxl.workbook.portfolio import add_portfolio
+
+        add_portfolio(wb, rows)
+        wb.active = 0
         wb.save(xlsx_path)

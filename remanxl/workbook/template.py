@@ -107,6 +107,15 @@ def _protect(ws):
     ws.protection = SheetProtection(**_PROTECT)
 
 
+def _typed(cell, value):
+    """What a user typed, as they typed it: a text that starts with "=" stays text (openpyxl would write a
+    formula)."""
+    cell.value = value
+    if isinstance(value, str) and value.startswith("="):
+        cell.data_type = "s"
+    return cell
+
+
 def _text(cell, text):
     """Write ``text`` as text even when it starts with "=" (a formula example, not a formula)."""
     cell.value = text
@@ -165,7 +174,7 @@ def _settings(wb, inp: EvaluationInput | None):
         value = values.get(spec.name, spec.default)
         if isinstance(value, float) and value.is_integer():
             value = int(value)
-        c = ws.cell(row, 3, value)
+        c = _typed(ws.cell(row, 3), value)
         c.style = "rx input"
         ws.cell(row, 4, _options_text(spec)).style = "rx computed"
         ws.cell(row, 5, "=" + formulas.setting_read_formula(spec, f"C{row}")).style = "rx computed"
@@ -239,7 +248,7 @@ def _factors(wb, inp: EvaluationInput | None):
                     continue
                 if values is not None:
                     v = overrides.get(values[t.key], values).get(h, values.get(h))
-                    c.value = int(v) if isinstance(v, float) and v.is_integer() and h in ("year",) else v
+                    _typed(c, int(v) if isinstance(v, float) and v.is_integer() and h in ("year",) else v)
                 c.style = "rx input"
         last = head + len(data) + FACTOR_SPARE_ROWS
         table = Table(displayName=excel_name, ref=f"A{head}:{get_column_letter(len(headers))}{last}")
@@ -258,7 +267,7 @@ def _factors(wb, inp: EvaluationInput | None):
     for k in range(ALIASES_ROWS):
         values = user[k] if k < len(user) else {}
         for i, h in enumerate(("field", "alias", "key", "note"), start=1):
-            ws.cell(head + 1 + k, i, values.get(h)).style = "rx input"
+            _typed(ws.cell(head + 1 + k, i), values.get(h)).style = "rx input"
     table = Table(displayName=ALIASES_TABLE, ref=f"A{head}:D{head + ALIASES_ROWS}")
     table.tableStyleInfo = TableStyleInfo(name="TableStyleLight1", showRowStripes=True)
     ws.add_table(table)
@@ -340,7 +349,7 @@ def _input_sheet(wb, sheet, inp: EvaluationInput | None):
         r = first + k
         values = rows_in[k] if k < len(rows_in) else {}
         for i, c in enumerate(columns, start=1):
-            cell = ws.cell(r, i, values.get(c.key))
+            cell = _typed(ws.cell(r, i), values.get(c.key))
             cell.style = "rx input"
     forms = formulas.computed_column_formulas(sheet.table)
     for j, comp in enumerate(computed, start=len(columns) + 1):
