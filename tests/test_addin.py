@@ -46,6 +46,7 @@ MACROS = {  # ribbon label keyword -> the remanxl.excel.macros function its butt
     "Validate": "validate_workbook",
     "New evaluation": "new_from_template",
     "Guide": "open_guide",
+    "Report": "report_workbook",
     "About": "about",
 }
 MACRO_OPTIONS_LIMIT = 255
@@ -274,7 +275,7 @@ def test_customui_is_well_formed_and_paired_with_its_relationship(customui, part
     tabs = root.findall(f"{{{namespace}}}ribbon/{{{namespace}}}tabs/{{{namespace}}}tab")
     assert [t.get("label") for t in tabs] == ["Remanufacturing 再制造评价"]
     buttons = list(root.iter(f"{{{namespace}}}button"))
-    assert len(buttons) == 5 and len({b.get("id") for b in buttons}) == 5
+    assert len(buttons) == 6 and len({b.get("id") for b in buttons}) == 6
     for b in buttons:
         assert b.get("imageMso") and b.get("screentip") and b.get("supertip")
         assert re.search(r"[\u4e00-\u9fff]", b.get("screentip")) and re.search(r"[A-Za-z]", b.get("screentip"))

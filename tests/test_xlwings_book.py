@@ -246,3 +246,12 @@ def test_values_typed_below_and_beside_a_table_are_reported_not_ignored(tmp_path
     assert (energy.name, f"D{below}") in cells
     assert any(p.row == table.row + 2 and "beside" in p.render("en") for p in outcome.problems)
     assert [w[1] for w in book.log.of("write")] == [VALIDATION_SHEET]  # nothing written to the user's sheets
+
+
+def test_the_ribbons_recompute_shows_the_dashboard_afterwards(t4_book):
+    from remanxl.sheet.layout import DASHBOARD_SHEET
+
+    outcome = macros.recompute_workbook(t4_book)
+    assert outcome.ok
+    assert ("activate", DASHBOARD_SHEET) in t4_book.log
+    assert t4_book.log.of("alert") and "Summary updated" in t4_book.log.of("alert")[0][1]

@@ -24,16 +24,29 @@ def _alert(book, text: str) -> None:
 
 
 def _summary_text(outcome) -> str:
+    from remanxl.i18n import tr
     from remanxl.method.indicators import SYMBOLS
 
     ev = outcome.evaluation
+    lang = ev.settings.language
     lines = [f"{s}: {ev[s].value * 100:.2f} %" if ev[s].value is not None else f"{s}: n/a" for s in SYMBOLS]
-    head = "Evaluation valid 评价有效" if ev.valid else "INVALID 评价无效: " + "; ".join(ev.invalid_reasons)
+    head = ("Evaluation valid 评价有效" if ev.valid
+            else "INVALID 评价无效: " + "; ".join(tr(x, lang) for x in ev.invalid_reasons))
     return head + "\n\n" + "\n".join(lines)
 
 
+def _show_dashboard(book) -> None:
+    """After a recompute the reader starts on the Dashboard (a workbook made before it has none)."""
+    from remanxl.sheet.layout import DASHBOARD_SHEET
+
+    try:
+        book.sheets[DASHBOARD_SHEET].activate()
+    except Exception:  # noqa: BLE001 - no Dashboard in this workbook: stay where the user is
+        pass
+
+
 def _problem_text(outcome) -> str:
-    shown = "\n".join(f"- {p}" for p in outcome.problems[:12])
+    shown = "\n".join(f"- {p.render('both')}" for p in outcome.problems[:12])
     more = f"\n… and {len(outcome.problems) - 12} more" if len(outcome.problems) > 12 else ""
     return (f"{len(outcome.problems)} problem(s); nothing was computed. See the Validation 校验 sheet.\n"
             f"{len(outcome.problems)} 处问题,未计算。详见“校验”工作表。\n\n{shown}{more}")
@@ -46,6 +59,8 @@ def recompute_workbook(book=None):
 
     book = book or _caller()
     outcome = recompute(XlwingsWorkbook(book))
+    if outcome.ok:
+        _show_dashboard(book)
     _alert(book, ("Summary updated 汇总已更新.\n" + _summary_text(outcome)) if outcome.ok else _problem_text(outcome))
     return outcome
 

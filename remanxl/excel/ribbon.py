@@ -1,4 +1,4 @@
-"""The add-in's ribbon tab: five buttons, each running one function of :mod:`remanxl.excel.macros`.
+"""The add-in's ribbon tab: six buttons, each running one function of :mod:`remanxl.excel.macros`.
 
 :data:`BUTTONS` is the one list both sides are generated from: the customUI XML
 here, and the VBA callback Subs in :mod:`remanxl.excel.vba`.
@@ -71,6 +71,13 @@ GROUPS: tuple[Group, ...] = (
                "New evaluation from the template / 从模板新建评价",
                "Opens a new evaluation workbook made from the remanxl template. "
                "用 remanxl 模板新建一个评价工作簿。", needs_no_workbook=True),
+        Button("remanxlReport", "RemanxlWriteReport", "report_workbook",
+               "Report 报告", "FileSaveAsPdfOrXps",
+               "Evaluation report / 评价报告",
+               "Writes the bilingual evaluation report of the active workbook (PDF, or HTML where no Edge, "
+               "Chrome or Chromium is found) beside it and opens it; the workbook is not changed. "
+               "生成当前工作簿的中英文评价报告(PDF;若无 Edge、Chrome 或 Chromium 则为 HTML),保存在工作簿旁并打开;"
+               "工作簿本身不作修改。"),
     )),
     Group("remanxlHelp", "Help 帮助", (
         Button("remanxlGuide", "RemanxlOpenGuide", "open_guide",
@@ -89,9 +96,10 @@ BUTTONS: tuple[Button, ...] = tuple(b for g in GROUPS for b in g.buttons)
 
 #: The imageMso names used, each an Excel control ID from Microsoft's published lists ("Office Fluent
 #: User Interface Control Identifiers", ExcelControls.xlsx for Office 2010/2013/2016): Formulas >
-#: Calculate Now, Data > Data Validation, File > New, Help, and File > Info > Properties.  "Info" is not
+#: Calculate Now, Data > Data Validation, File > New, File > Save As PDF or XPS, Help, and File > Info >
+#: Properties.  "Info" is not
 #: one: Excel shows no icon for it (and an error when add-in UI errors are shown).
-IMAGE_MSO = frozenset({"CalculateNow", "DataValidation", "FileNew", "Help", "FileProperties"})
+IMAGE_MSO = frozenset({"CalculateNow", "DataValidation", "FileNew", "FileSaveAsPdfOrXps", "Help", "FileProperties"})
 
 
 def customui_xml() -> str:

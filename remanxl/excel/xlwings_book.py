@@ -8,6 +8,7 @@ Validation sheet remanxl owns, and the first bad cell is selected.
 """
 from __future__ import annotations
 
+from remanxl.i18n import tr
 from remanxl.sheet.engine import BlockWorkbook
 from remanxl.sheet.grid import Block
 from remanxl.sheet.layout import INPUT_SHEETS, READ_TABLES, SUMMARY_COL, SUMMARY_FIRST_ROW, SUMMARY_SHEET, VALIDATION_SHEET
@@ -109,7 +110,7 @@ class XlwingsWorkbook(BlockWorkbook):
         sheet = self._sheet(VALIDATION_SHEET, create=True)
         sheet.used_range.clear_contents()
         block = [["Sheet 工作表", "Cell 单元格", "Column 列", "Problem 问题"]]
-        block += [[p.sheet, p.cell or "", p.column or "", p.message] for p in problems]
+        block += [[p.sheet, p.cell or "", p.column or "", tr(p.message, "both")] for p in problems]
         sheet.range((1, 1)).resize(len(block), 4).value = block
         first = next((p for p in problems if p.cell), None)
         if first is not None:
