@@ -71,7 +71,7 @@ def set_up_printing(wb, product: str | None = None) -> None:
             _page(ws, landscape=True, fit_height=1)
             ws.print_area = f"A1:L{ws.max_row}"
         elif ws.title == GUIDE_SHEET:
-            _page(ws, landscape=False)
+            _page(ws, landscape=True)
         elif ws.title in inputs:
             _page(ws, landscape=True)
             ws.print_title_rows = f"1:{HEADER_ROW}"

@@ -24,7 +24,7 @@ from pathlib import Path
 from openpyxl import Workbook
 from openpyxl.comments import Comment
 from openpyxl.formatting.rule import FormulaRule
-from openpyxl.styles import Font, PatternFill
+from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -81,6 +81,10 @@ GUIDE = [
      "validity, provenance, breakdowns); when you change an input afterwards, the Summary says the audit is out of "
      "date. 汇总表可在任何表格软件中自行计算 14 项指标;点击“重新计算”或运行命令行可加入 remanxl 的审核信息(提示、"
      "有效性、数据来源、分项),之后修改输入时汇总表会提示审核信息已过期。", None),
+    ("6. The Dashboard 总览 shows the evaluation at a glance (one screen, one printed page); the Report 报告 button, "
+     "or `remanxl report FILE -o FILE_report.pdf`, writes the bilingual evaluation report to hand to a customer or "
+     "an auditor. Every sheet is set up to print (File › Print). 总览表一屏可见、打印一页;“报告”按钮或命令 "
+     "`remanxl report` 生成中英文评价报告(PDF)。各工作表均已设置打印格式。", None),
     ("", None),
     ("Colours 颜色", "rx group"),
     ("Pale yellow: type here. 浅黄色:输入单元格。", "rx input"),
@@ -116,6 +120,15 @@ def _typed(cell, value):
     return cell
 
 
+def _lines(text: str, width: int) -> int:
+    """How many lines ``text`` takes in a wrapped column ``width`` characters wide (a Chinese character is two)."""
+    import math
+    import unicodedata
+
+    used = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    return max(1, math.ceil(used * 1.05 / width))
+
+
 def _text(cell, text):
     """Write ``text`` as text even when it starts with "=" (a formula example, not a formula)."""
     cell.value = text
@@ -131,6 +144,10 @@ def _guide(wb):
     for i, (text, style) in enumerate(GUIDE, start=1):
         c = ws.cell(i, 1, text)
         _style(c, style or "rx note")
+        if len(text) > 150:  # a paragraph: across both columns, wrapped, so that it prints and reads on a screen
+            ws.merge_cells(start_row=i, start_column=1, end_row=i, end_column=2)
+            c.alignment = Alignment(wrap_text=True, vertical="top")
+            ws.row_dimensions[i].height = 13 * (1 + len(text.encode("utf-8")) // 190)
     row = len(GUIDE) + 1
     for u in REGISTRY.values():
         _text(ws.cell(row, 1), u.example)
@@ -178,7 +195,9 @@ def _settings(wb, inp: EvaluationInput | None):
         c.style = "rx input"
         ws.cell(row, 4, _options_text(spec)).style = "rx computed"
         ws.cell(row, 5, "=" + formulas.setting_read_formula(spec, f"C{row}")).style = "rx computed"
-        ws.cell(row, 6, f"{spec.help} {spec.help_zh}").style = "rx wrap"
+        help_text = f"{spec.help} {spec.help_zh}"
+        ws.cell(row, 6, help_text).style = "rx wrap"
+        ws.row_dimensions[row].height = 13 * _lines(help_text, 100)  # a wrapped help shows whole (LibreOffice too)
         wb.defined_names[setting_name(spec.name)] = DefinedName(
             setting_name(spec.name), attr_text=f"'{SETTINGS_SHEET}'!$E${row}")
         label = f"{spec.label_en} {spec.label_zh}"
