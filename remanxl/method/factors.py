@@ -234,11 +234,16 @@ class FactorSet:
 #: Columns that must hold a positive number in every row that gives them (a coefficient of 0 would
 #: divide by zero or silently drop a source).
 POSITIVE = {"kgce_per_unit", "kgco2_per_unit", "kgco2_per_kwh", "kg_per_equivalent", "to_base", "amount", "kg_per_m3",
-            "ncv", "carbon_content_tc_per_tj", "oxidation_rate"}
+            "ncv", "carbon_content_tc_per_tj", "oxidation_rate", "gsd2", "basic_gsd2"}
+#: Columns of a geometric standard deviation squared (the uncertainty tables): 1 means no spread, less is
+#: meaningless.
+SPREADS = {"gsd2", "basic_gsd2"}
+#: Pedigree scores (1 to 5) of the provenance_uncertainty table: documentation of how its GSD2 was derived.
+SCORES = {"reliability", "completeness", "temporal", "geographical", "technological"}
 #: Columns that may be left blank (a gas without a GWP in an old set, a fuel without NCV parameters).
 OPTIONAL = {"ncv", "carbon_content_tc_per_tj", "oxidation_rate", "ncv_unit", "SAR", "AR4", "AR5", "AR6",
             "kgco2_per_unit"}
-NUMERIC = POSITIVE | {"SAR", "AR4", "AR5", "AR6", "year"}
+NUMERIC = POSITIVE | SCORES | {"SAR", "AR4", "AR5", "AR6", "year"}
 
 
 def factor_rows(columns: list, data: list, ignore=()) -> list[dict]:
@@ -276,6 +281,10 @@ def check_rows(table: FactorTable, rows: list[dict]) -> list[Problem]:
                 problems.append(Problem(where, index, column, f"expected a number, got text {v!r}"))
             elif v != v or v in (float("inf"), float("-inf")):
                 problems.append(Problem(where, index, column, "expected a finite number"))
+            elif column in SPREADS and not v >= 1:
+                problems.append(Problem(where, index, column, Msg("uncertainty.gsd2_below_one", value=f"{v:g}")))
+            elif column in SCORES and v not in (1, 2, 3, 4, 5):
+                problems.append(Problem(where, index, column, Msg("uncertainty.score", value=f"{v:g}")))
             elif column in POSITIVE and not v > 0:
                 problems.append(Problem(where, index, column, f"expected a number > 0, got {v:g}"))
             elif column in NUMERIC and v < 0:
