@@ -42,15 +42,69 @@ def _report_problems(source: str, problems, err) -> None:
         err.write(f"  - {p}\n")
 
 
-def _emit(ev, fmt: str) -> None:
+def _emit(ev, fmt: str, uncertainty=None) -> None:
+    """Print an evaluation; ``uncertainty`` = (draws, seed, in_workbook) adds the Monte Carlo."""
+    extra = _simulate(ev, *uncertainty) if uncertainty else None
     if fmt == "json":
-        json.dump(ev.to_dict(), sys.stdout, ensure_ascii=False, indent=1)
+        out = ev.to_dict()
+        for symbol, d in (extra or {}).items():
+            out["indicators"][symbol].update(d)
+        json.dump(out, sys.stdout, ensure_ascii=False, indent=1)
         sys.stdout.write("\n")
     else:
         _print_table(ev, sys.stdout)
+        if extra is not None:
+            _print_bands(extra, sys.stdout)
 
 
-def _evaluate_json(path: Path, fmt: str) -> int:
+def _simulate(ev, draws: int, seed, in_workbook: bool) -> dict:
+    from remanxl.method.montecarlo import simulate
+    from remanxl.sheet.bands import uncertainty_dict
+
+    return uncertainty_dict(simulate(ev, draws, seed), in_workbook)
+
+
+def _print_bands(extra: dict, out) -> None:
+    if not extra:
+        out.write("\nUncertainty 不确定度: no comparison rate has a value\n")
+        return
+    first = next(iter(extra.values()))["uncertainty"]
+    out.write(f"\nUncertainty 不确定度 ({first['draws']:,} draws, seed {first['seed']}): "
+              "P5 · P50 · P95, P(saving)\n")
+    for symbol, d in extra.items():
+        u = d["uncertainty"]
+        if u["p50"] is None:
+            out.write(f"  {symbol:<5} undefined in every draw\n")
+            continue
+        out.write(f"  {symbol:<5} {u['p5'] * 100:8.2f} % {u['p50'] * 100:8.2f} % {u['p95'] * 100:8.2f} %   "
+                  f"P(saving) {u['p_positive'] * 100:.1f} %\n")
+        for c in d["sensitivity"]["variance"][:3]:
+            what = f"{c['key']} ({c['side']}, {c['provenance']})" if c["kind"] == "row" else "coefficient"
+            out.write(f"        {c['share'] * 100:5.1f} % of the variance: {c['name']} {what}\n")
+
+
+def _check_uncertainty(args) -> int | None:
+    """Before any work: numpy is there and --uncertainty / --seed make sense (EXIT_USAGE if not)."""
+    if args.uncertainty is None:
+        if args.seed is not None:
+            sys.stderr.write("remanxl: --seed goes with --uncertainty\n")
+            return EXIT_USAGE
+        return None
+    from remanxl.i18n import tr
+    from remanxl.method.montecarlo import MissingExtraError, _numpy, check_draws, check_seed
+
+    try:
+        _numpy()
+        check_draws(args.uncertainty)
+        if args.seed is not None:
+            check_seed(args.seed)
+    except (MissingExtraError, ValueError) as exc:
+        sys.stderr.write(f"remanxl: {tr(exc.args[0], 'both')}\n")
+        return EXIT_USAGE
+    return None
+
+
+def _evaluate_json(path: Path, fmt: str, uncertainty=None) -> int:
     from remanxl import evaluate
     from remanxl.method.errors import InputError
     from remanxl.method.inputs import EvaluationInput
@@ -60,11 +114,11 @@ def _evaluate_json(path: Path, fmt: str) -> int:
     except InputError as exc:
         _report_problems(str(path), exc.problems, sys.stderr)
         return EXIT_INPUT
-    _emit(ev, fmt)
+    _emit(ev, fmt, uncertainty and (*uncertainty, False))
     return EXIT_OK if ev.valid else EXIT_INVALID
 
 
-def _evaluate_book(path: Path, output, fmt: str, write: bool) -> int:
+def _evaluate_book(path: Path, output, fmt: str, write: bool, uncertainty=None) -> int:
     from remanxl.workbook.io import evaluate_workbook
     from remanxl.workbook.safety import UnsafeWorkbookError
 
@@ -79,13 +133,13 @@ def _evaluate_book(path: Path, output, fmt: str, write: bool) -> int:
     if not outcome.ok:
         _report_problems(str(path), outcome.problems, sys.stderr)
         return EXIT_INPUT
-    _emit(outcome.evaluation, fmt)
+    _emit(outcome.evaluation, fmt, uncertainty and (*uncertainty, True))
     if outcome.written and fmt == "table":
         sys.stdout.write(f"\nSummary written to {outcome.written}\n")
     return EXIT_OK if outcome.evaluation.valid else EXIT_INVALID
 
 
-def _evaluate_example(fmt: str) -> int:
+def _evaluate_example(fmt: str, uncertainty=None) -> int:
     import tempfile
 
     from remanxl import load_example
@@ -95,7 +149,7 @@ def _evaluate_example(fmt: str) -> int:
         path = build_template(Path(tmp) / "remanxl_example.xlsx", load_example())
         if fmt == "table":
             sys.stdout.write("Bundled example workbook (remanxl template --example PATH writes a copy)\n\n")
-        return _evaluate_book(path, None, fmt, write=False)
+        return _evaluate_book(path, None, fmt, write=False, uncertainty=uncertainty)
 
 
 def _output_problem(src: Path, output) -> str | None:
@@ -119,8 +173,12 @@ def _output_problem(src: Path, output) -> str | None:
 def cmd_evaluate(args) -> int:
     from remanxl.workbook.batch import ROLLUP_STEM, WORKBOOK_SUFFIXES, collect, run_batch, write_rollup
 
+    problem = _check_uncertainty(args)
+    if problem is not None:
+        return problem
+    uncertainty = (args.uncertainty, args.seed) if args.uncertainty is not None else None
     if not args.paths:
-        return _evaluate_example(args.format)
+        return _evaluate_example(args.format, uncertainty)
     paths = [Path(p) for p in args.paths]
     missing = [p for p in paths if not p.exists()]
     if missing:
@@ -129,17 +187,20 @@ def cmd_evaluate(args) -> int:
     if len(paths) == 1 and not paths[0].is_dir():
         path = paths[0]
         if path.suffix.lower() == ".json":
-            return _evaluate_json(path, args.format)
+            return _evaluate_json(path, args.format, uncertainty)
         if path.suffix.lower() in WORKBOOK_SUFFIXES:
             problem = _output_problem(path, args.output) if not args.dry_run else None
             if problem:
                 sys.stderr.write(f"remanxl: {problem}\n")
                 return EXIT_USAGE
-            return _evaluate_book(path, args.output, args.format, not args.dry_run)
+            return _evaluate_book(path, args.output, args.format, not args.dry_run, uncertainty)
         sys.stderr.write(f"remanxl: {path}: expected an .xlsx/.xlsm workbook or a .json evaluation file\n")
         return EXIT_INPUT
     if args.output:
         sys.stderr.write("remanxl: -o/--output takes one workbook; for several, each is updated in place\n")
+        return EXIT_USAGE
+    if uncertainty:
+        sys.stderr.write("remanxl: --uncertainty takes one workbook or evaluation file, not a folder or several\n")
         return EXIT_USAGE
     base = Path(args.rollup) if args.rollup else (paths[0] if paths[0].is_dir() else Path.cwd()) / ROLLUP_STEM
     rollup_files = {base.with_suffix(".xlsx").resolve()}  # a roll-up is not a product workbook
@@ -270,6 +331,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--rollup", metavar="PATH", help="batch: roll-up file stem (default FOLDER/remanxl_rollup)")
     p.add_argument("--jobs", type=int, help="batch: parallel processes (default: one per core)")
     p.add_argument("--no-progress", action="store_true", help="batch: no progress bar")
+    p.add_argument("--uncertainty", nargs="?", type=int, const=10_000, metavar="N",
+                   help="also a Monte Carlo of the comparison rates from each row's provenance: P5/P50/P95, "
+                        "P(saving) and the inputs that matter most (N draws, default 10,000; needs "
+                        "pip install \"remanxl[uncertainty]\")")
+    p.add_argument("--seed", type=int, metavar="S", help="seed of the --uncertainty draws (default: a new one, "
+                                                        "printed; the same seed gives the same figures)")
     p.set_defaults(func=cmd_evaluate)
 
     p = sub.add_parser(

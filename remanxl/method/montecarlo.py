@@ -216,7 +216,8 @@ def _band(np, symbol: str, value: float, rate, seed: int) -> Band:
     if ok.size == 0:
         return Band(symbol, value, math.nan, math.nan, math.nan, math.nan, math.nan, rate.size, seed, rate.size)
     p5, p50, p95 = (float(x) for x in np.percentile(ok, PERCENTILES))
-    return Band(symbol, value, float(ok.mean()), p5, p50, p95, float((ok > 0).mean()), int(rate.size), seed,
+    mean = value + float(np.mean(ok - value))  # centred: draws that all equal the value give it exactly
+    return Band(symbol, value, mean, p5, p50, p95, float((ok > 0).mean()), int(rate.size), seed,
                 int(rate.size - ok.size))
 
 
