@@ -207,7 +207,7 @@ def test_sensitivity_ranks_the_dominant_row_first():
     assert ranked[0].share > 0.9 and math.isclose(sum(c.share for c in ranked), 1.0)
     # first-order shares against the simulation: the dominant row explains most of the variance
     sim = simulate(ev, N, seed=4)
-    assert sim.contributors["SW"][0].name == "water row 3"
+    assert sim.contributors["SW"][0].name == "water table, row 4"
     swings = tornado(model)
     # at ±10 %, the largest remanufacturing row (±10/550) swings the rate more than the largest original
     # row (140/520 − 140/580)

@@ -153,3 +153,28 @@ def test_to_frame_and_draws_frame():
     draws = ev.uncertainty(1000, seed=2).to_frame()
     assert draws.shape == (1000, 7) and list(draws.columns) == ["SE", "SM", "SW", "RGHG", "RAP", "REF", "RSW"]
     assert draws["SW"].median() == pytest.approx(simulate(ev, 1000, seed=2).bands["SW"].p50)
+
+
+def test_the_udf_gives_the_figures_of_the_command_line_for_the_same_seed():
+    from remanxl.functions import REGISTRY
+    from remanxl.method.inputs import TABLES
+
+    inp = load_example().to_dict()
+
+    def grid(name):
+        keys = TABLES[name].keys
+        return [[TABLES[name].column(k).header for k in keys]] + [[r.get(k) for k in keys] for r in inp[name]]
+
+    settings = [["Setting", "Label 名称", "Value 值"]] + [[k, "", v] for k, v in inp["settings"].items()]
+    udf = REGISTRY["REMAN_UNCERTAINTY"].func
+    out = udf(2000, 9, *(grid(n) for n in ("energy", "materials", "water", "ghg", "air", "water_pollutants",
+                                           "solid_waste", "parts")), settings)
+    sim = simulate(evaluate(load_example()), 2000, seed=9)
+    assert len(out) == 8 and all(len(r) == 10 for r in out)
+    for row in out[1:]:
+        band = sim.bands[row[0]]
+        assert row[2:5] == [pytest.approx(band.p5, rel=1e-14), pytest.approx(band.p50, rel=1e-14),
+                            pytest.approx(band.p95, rel=1e-14)]
+        assert row[7:9] == [2000, 9]
+    assert udf("many", 1, grid("water")).startswith("#VALUE! draws")
+    assert udf(100, -1, grid("water")).startswith("#VALUE! seed")

@@ -82,7 +82,7 @@ def pedigree_gsd2(factors, basic: float = 1.0) -> float:
     GSD² = exp(√(ln(U_b)² + Σ ln(U_i)²)), U_b the basic uncertainty and U_i the factor of each
     pedigree indicator's score (Frischknecht et al. 2007, eq. 7.1; Weidema et al. 2013).
 
-    >>> round(pedigree_gsd2([1.05, 1.02, 1.0, 1.0, 1.0], 1.05), 4)
+    >>> round(pedigree_gsd2([1.0, 1.02, 1.0, 1.0, 1.0], 1.05), 4)  # measured: reliability 1, completeness 2
     1.0541
     """
     return math.exp(math.sqrt(math.log(basic) ** 2 + sum(math.log(u) ** 2 for u in factors)))

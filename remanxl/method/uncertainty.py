@@ -147,7 +147,8 @@ def build_models(ev) -> dict[str, RateModel]:
 
 
 def _row_name(t: Term) -> str:
-    return f"{t.table} row {t.row}"
+    """The row as a user counts it: the n-th data row of its table (a workbook names its sheet row)."""
+    return f"{t.table} table, row {t.row + 1}"
 
 
 def sensitivity(model: RateModel, top: int = TOP) -> list[Contributor]:
