@@ -304,7 +304,20 @@ def cmd_doctor(args) -> int:
 def cmd_report(args) -> int:
     from remanxl.report.command import run
 
-    return run(args.paths, args.output, args.sort, args.jobs, args.browser)
+    problem = _check_uncertainty(args)
+    if problem is not None:
+        return problem
+    uncertainty = (args.uncertainty, args.seed) if args.uncertainty is not None else None
+    return run(args.paths, args.output, args.sort, args.jobs, args.browser, uncertainty=uncertainty)
+
+
+def _uncertainty_arguments(p) -> None:
+    p.add_argument("--uncertainty", nargs="?", type=int, const=10_000, metavar="N",
+                   help="also a Monte Carlo of the comparison rates from each row's provenance: P5/P50/P95, "
+                        "P(saving) and the inputs that matter most (N draws, default 10,000; needs "
+                        "pip install \"remanxl[uncertainty]\")")
+    p.add_argument("--seed", type=int, metavar="S", help="seed of the --uncertainty draws (default: a new one, "
+                                                        "printed; the same seed gives the same figures)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -331,12 +344,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--rollup", metavar="PATH", help="batch: roll-up file stem (default FOLDER/remanxl_rollup)")
     p.add_argument("--jobs", type=int, help="batch: parallel processes (default: one per core)")
     p.add_argument("--no-progress", action="store_true", help="batch: no progress bar")
-    p.add_argument("--uncertainty", nargs="?", type=int, const=10_000, metavar="N",
-                   help="also a Monte Carlo of the comparison rates from each row's provenance: P5/P50/P95, "
-                        "P(saving) and the inputs that matter most (N draws, default 10,000; needs "
-                        "pip install \"remanxl[uncertainty]\")")
-    p.add_argument("--seed", type=int, metavar="S", help="seed of the --uncertainty draws (default: a new one, "
-                                                        "printed; the same seed gives the same figures)")
+    _uncertainty_arguments(p)
     p.set_defaults(func=cmd_evaluate)
 
     p = sub.add_parser(
@@ -354,6 +362,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--jobs", type=int, help="portfolio: parallel processes (default: one per core)")
     p.add_argument("--browser", metavar="PATH", help="the Chromium-family browser that prints the PDF "
                                                      "(default: Edge, Chrome or Chromium; or REMANXL_BROWSER)")
+    _uncertainty_arguments(p)
     p.set_defaults(func=cmd_report)
 
     p = sub.add_parser("template", help="write the evaluation template (or the filled example)",

@@ -178,3 +178,46 @@ def test_the_udf_gives_the_figures_of_the_command_line_for_the_same_seed():
         assert row[7:9] == [2000, 9]
     assert udf("many", 1, grid("water")).startswith("#VALUE! draws")
     assert udf(100, -1, grid("water")).startswith("#VALUE! seed")
+
+
+# --- the report ----------------------------------------------------------------------------------
+
+def test_the_report_section_shows_the_bands_of_evaluate_json_and_names_inputs_by_sheet_and_row(example_book,
+                                                                                                tmp_path):
+    from report_helpers import cli, matches, resolve, shown_numbers
+
+    expected = json.loads(cli("evaluate", example_book, "--dry-run", "--format", "json", "--uncertainty", "2000",
+                              "--seed", "5", check_rc=0).stdout)
+    out = tmp_path / "r.html"
+    cli("report", example_book, "-o", out, "--uncertainty", "2000", "--seed", "5", check_rc=0)
+    html = out.read_text(encoding="utf-8")
+    shown = shown_numbers(html).numbers
+    unc = [(src, text) for _, src, text in shown if "/uncertainty/" in src or "/sensitivity/" in src]
+    for src, text in unc:
+        assert matches(text, resolve(expected, src)), (src, text)
+    for symbol in ("SE", "SM", "SW", "RGHG", "RAP", "REF", "RSW"):
+        for key in ("p5", "p50", "p95", "p_positive"):
+            assert f"/indicators/{symbol}/uncertainty/{key}" in {s for s, _ in unc}
+    assert 'id="uncertainty"' in html and "Energy 能源 row " in html and "节约概率" in html
+    assert html.count('class="chart tornado"') == 7
+    # the saved output with its bands gives the same section; without --uncertainty there is none
+    saved = tmp_path / "out.json"
+    saved.write_text(json.dumps(expected), encoding="utf-8")
+    again = tmp_path / "again.html"
+    cli("report", saved, "-o", again, check_rc=0)
+    assert [n for n in shown_numbers(again.read_text(encoding="utf-8")).numbers if "/uncertainty/" in n[1]] == \
+        [n for n in shown if "/uncertainty/" in n[1]]
+    plain = tmp_path / "plain.html"
+    cli("report", example_book, "-o", plain, check_rc=0)
+    assert 'id="uncertainty"' not in plain.read_text(encoding="utf-8")
+
+
+def test_report_uncertainty_refuses_what_it_cannot_do(tmp_path, example_book):
+    from report_helpers import cli
+
+    saved = tmp_path / "out.json"
+    saved.write_text(cli("evaluate", example_book, "--dry-run", "--format", "json").stdout, encoding="utf-8")
+    run = cli("report", saved, "-o", tmp_path / "x.html", "--uncertainty")
+    assert run.returncode == 1 and "saved evaluation output" in run.stderr and not (tmp_path / "x.html").exists()
+    run = cli("report", tmp_path, "--uncertainty")
+    assert run.returncode == 2 and "one product" in run.stderr

@@ -192,6 +192,8 @@ def tornado(model: RateModel, top: int = TOP, step: float = TORNADO_STEP) -> lis
             lo, hi = rate(R, M - step * t.value), rate(R, M + step * t.value)
         items.append((abs(hi - lo), _with(_row_contributor(t), low=lo, high=hi)))
     for coef, sigma in model.coefficients.items():
+        if sigma == 0:  # exact by definition (a unit conversion, a legal weight): nothing to improve
+            continue
         rx, mx = _coefficient_parts(model, coef)
         lo, hi = rate(R - step * rx, M - step * mx), rate(R + step * rx, M + step * mx)
         items.append((abs(hi - lo), _with(_factor_contributor(coef, sigma), low=lo, high=hi)))
