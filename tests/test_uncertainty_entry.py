@@ -221,3 +221,30 @@ def test_report_uncertainty_refuses_what_it_cannot_do(tmp_path, example_book):
     assert run.returncode == 1 and "saved evaluation output" in run.stderr and not (tmp_path / "x.html").exists()
     run = cli("report", tmp_path, "--uncertainty")
     assert run.returncode == 2 and "one product" in run.stderr
+
+
+def test_a_workbook_carries_its_factors_sheet_edits_and_row_spreads_into_the_simulation(tmp_path):
+    """The Factors sheet's uncertainty tables and the input tables' Uncertainty column, as a user edits
+    them in the workbook, are what the simulation draws from."""
+    from remanxl.method.factors import default_factors
+    from remanxl.method.inputs import EvaluationInput
+    from remanxl.workbook.io import evaluate_workbook
+
+    f = default_factors()
+    data = load_example().to_dict()
+    data["factors"] = {
+        "provenance_uncertainty": [{"provenance": k, "gsd2": 1} for k in f["provenance_uncertainty"].rows],
+        "factor_uncertainty": [{"coefficient": k, "gsd2": 1} for k in f["factor_uncertainty"].rows]}
+    exact = build_template(tmp_path / "exact.xlsx", EvaluationInput.from_dict(data))
+    ev = evaluate_workbook(exact, write=False).evaluation
+    sim = simulate(ev, 500, seed=1)
+    assert all(b.p5 == b.p95 == ev[s].value for s, b in sim.bands.items())
+    # one original water row typed ±50 % is now the only spread of SW, named by its sheet row
+    row = next(k for k, r in enumerate(data["water"]) if r["side"] == "original" and r["stream"] == "fresh_water")
+    data["water"][row]["uncertainty"] = "±50%"
+    spread = build_template(tmp_path / "spread.xlsx", EvaluationInput.from_dict(data))
+    ev = evaluate_workbook(spread, write=False).evaluation
+    sim = simulate(ev, 2000, seed=1)
+    [top] = sim.contributors["SW"]
+    assert (top.table, top.row, top.gsd2, top.share) == ("water", row, 1.5, 1.0)
+    assert sim.bands["SW"].p5 < ev["SW"].value < sim.bands["SW"].p95
