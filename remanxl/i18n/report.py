@@ -44,9 +44,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
                          "按数据来源(或该行填写的不确定度)为每行输入数据赋予对数正态离散,每个系数另有其离散且两侧"
                          "共用,对比指标重新计算 {draws} 次(随机种子 {seed};种子相同则结果相同)。90% 的抽样结果"
                          "落在 P5 与 P95 之间;节约概率是再制造消耗或排放更少的抽样所占比例。"),
-    "report.unc.p5": ("P5", "P5"),
+    "report.unc.p5": ("P5", "P5(第 5 百分位)"),
     "report.unc.p50": ("P50 (median)", "P50(中位数)"),
-    "report.unc.p95": ("P95", "P95"),
+    "report.unc.p95": ("P95", "P95(第 95 百分位)"),
     "report.unc.mean": ("Mean", "均值"),
     "report.unc.p_positive": ("P(saving)", "节约概率"),
     "report.unc.chart": ("P5 to P95 of each rate, median marked", "各指标 P5 至 P95 区间(竖线为中位数)"),
