@@ -233,3 +233,26 @@ def test_an_invalid_evaluation_has_no_bands():
     ev = evaluate(inp)
     assert not ev.valid
     assert simulate(ev, 100, seed=1).bands == {}
+
+
+def test_exports_and_zero_rows_are_drawn_with_their_sign_and_grouped_like_brute_force():
+    """Exported electricity counts negative: its group is summed apart from consumption, and a row of
+    quantity 0 draws nothing (it would make a moment-matched sum of zero mean)."""
+    rows = [{"side": "reman", "energy_type": "electricity", "quantity": 100.0 + k, "unit": "kWh",
+             "provenance": "estimated"} for k in range(12)]
+    rows += [{"side": "reman", "energy_type": "electricity", "quantity": 20.0 + k, "unit": "kWh", "flow": "exported",
+              "provenance": "literature"} for k in range(12)]
+    rows += [{"side": "reman", "energy_type": "diesel", "quantity": 0, "unit": "kg", "provenance": "estimated"}
+             for _ in range(5)]
+    rows += [{"side": "original", "energy_type": "electricity", "quantity": 900.0, "unit": "kWh",
+              "provenance": "oem_data"}]
+    ev = evaluate({"settings": {"product": "t", "remanufacturer_type": "oem"}, "energy": rows})
+    brute, grouped = simulate(ev, N, seed=8, exact_rows=None), simulate(ev, N, seed=8, exact_rows=2)
+    b, g = brute.samples["SE"], grouped.samples["SE"]
+    sd = float(np.std(b))
+    for p in (5, 50, 95):
+        assert abs(np.percentile(b, p) - np.percentile(g, p)) < K * math.sqrt(2) * _quantile_se(p / 100, N, sd)
+    # the exports lower R: the median rate is above what the consumption alone would give
+    consumed = sum(100.0 + k for k in range(12))
+    assert np.median(b) > 1 - consumed / 900.0
+    assert abs(np.median(b) - ev["SE"].value) < 0.05

@@ -248,3 +248,16 @@ def test_a_workbook_carries_its_factors_sheet_edits_and_row_spreads_into_the_sim
     [top] = sim.contributors["SW"]
     assert (top.table, top.row, top.gsd2, top.share) == ("water", row, 1.5, 1.0)
     assert sim.bands["SW"].p5 < ev["SW"].value < sim.bands["SW"].p95
+
+
+def test_the_ledger_new_parts_line_is_exact_and_named_as_such():
+    from remanxl.sheet.bands import uncertainty_dict
+
+    data = load_example().to_dict()
+    data["settings"]["materials_include_ledger_new_parts"] = True
+    ev = evaluate(data)
+    sim = simulate(ev, 500, seed=1)
+    d = uncertainty_dict(sim, in_workbook=True)["SM"]["sensitivity"]
+    ledger = [c for c in d["tornado"] if c["table"] == "parts"]
+    assert ledger and ledger[0]["name"] == "parts: new parts (ledger)" and "sheet" not in ledger[0]
+    assert ledger[0]["gsd2"] == 1.0 and all(c["table"] != "parts" for c in d["variance"])

@@ -145,8 +145,9 @@ def _side_draws(np, model: RateModel, side: str, draws: _Draws, exact_rows: int 
     total = np.full(draws.n, math.fsum(constant))
     for (coef, negative), terms in sorted(groups.items()):
         part = np.zeros(draws.n)
-        fixed = [t.value for t in terms if t.sigma == 0]
-        random = sorted((t for t in terms if t.sigma > 0), key=lambda t: -(t.value ** 2) * _variance(t.sigma))
+        fixed = [t.value for t in terms if t.sigma == 0 or t.value == 0]  # a zero row draws nothing
+        random = sorted((t for t in terms if t.sigma > 0 and t.value != 0),
+                        key=lambda t: -(t.value ** 2) * _variance(t.sigma))
         exact = random if exact_rows is None else random[:exact_rows]
         rest = [] if exact_rows is None else random[exact_rows:]
         part += math.fsum(fixed)

@@ -148,6 +148,8 @@ def build_models(ev) -> dict[str, RateModel]:
 
 def _row_name(t: Term) -> str:
     """The row as a user counts it: the n-th data row of its table (a workbook names its sheet row)."""
+    if t.row < 0:  # a line that is no input row: the new parts the ledger adds to materials
+        return f"{t.table}: {t.key}"
     return f"{t.table} table, row {t.row + 1}"
 
 

@@ -17,7 +17,7 @@ def where(table: str, row: int) -> tuple[str, int]:
 
 def _named(c, in_workbook: bool) -> dict:
     d = c.to_dict()
-    if in_workbook and c.kind == "row" and c.table in BY_TABLE:
+    if in_workbook and c.kind == "row" and c.table in BY_TABLE and c.row >= 0:
         d["sheet"], d["sheet_row"] = where(c.table, c.row)
         d["name"] = f"{d['sheet']} row {d['sheet_row']}"
     return d
