@@ -256,3 +256,19 @@ def test_exports_and_zero_rows_are_drawn_with_their_sign_and_grouped_like_brute_
     consumed = sum(100.0 + k for k in range(12))
     assert np.median(b) > 1 - consumed / 900.0
     assert abs(np.median(b) - ev["SE"].value) < 0.05
+
+
+def test_an_uncertainty_row_that_names_nothing_is_reported_not_ignored():
+    with pytest.raises(InputError) as exc:
+        evaluate(_water([_row("reman", 1), _row("original", 2)],
+                        provenance_uncertainty=[{"provenance": "measurd", "gsd2": 1.1, "_row": 3}],
+                        factor_uncertainty=[{"coefficient": "energy_convertion:coke", "gsd2": 1.2},
+                                            {"coefficient": "energy_conversion:cokes", "gsd2": 1.2},
+                                            {"coefficient": "settings:grid", "gsd2": 1.2},
+                                            {"coefficient": "gwp:SF6", "gsd2": 1.2},
+                                            {"coefficient": "settings:grid_factor_kgco2_per_kwh", "gsd2": 1.2}]))
+    where = [(p.table, p.row, p.column) for p in exc.value.problems]
+    assert where == [("factors:provenance_uncertainty", 3, "provenance"),
+                     ("factors:factor_uncertainty", 0, "coefficient"), ("factors:factor_uncertainty", 1, "coefficient"),
+                     ("factors:factor_uncertainty", 2, "coefficient")]
+    assert "measured" in exc.value.problems[0].message and "table:key" in exc.value.problems[1].message

@@ -87,6 +87,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
                           "应为谱系评分 1、2、3、4 或 5,实为 {value}"),
     "uncertainty.spread": ("expected a GSD² such as 1.2 (≥ 1) or a ± percentage such as ±15% (below 100%), got "
                            "{text!r}", "应为 GSD²(如 1.2,≥ 1)或 ± 百分比(如 ±15%,小于 100%),实为 {text!r}"),
+    "uncertainty.unknown_provenance": ("{key!r} is no provenance; expected one of {choices}",
+                                       "{key!r} 不是数据来源;应为以下之一:{choices}"),
+    "uncertainty.unknown_coefficient": ("{key!r} names no coefficient; write a table ({tables}), table:key "
+                                        "with a key of that table, or one of {settings}",
+                                        "{key!r} 不对应任何系数;请填写系数表名({tables})、表名:键(该表中的键),"
+                                        "或 {settings} 之一"),
     "uncertainty.needs_numpy": ("the uncertainty analysis needs {package}: pip install \"remanxl[uncertainty]\"",
                                 "不确定度分析需要 {package}:请运行 pip install \"remanxl[uncertainty]\""),
     "uncertainty.draws": ("the number of draws must be a whole number from {low} to {high}, got {value}",

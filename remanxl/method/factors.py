@@ -207,7 +207,7 @@ class FactorSet:
         """
         import copy
 
-        problems = check_rows(self[table], rows)
+        problems = check_rows(self[table], rows) + self._check_uncertainty_keys(table, rows)
         if problems:
             raise InputError(problems)
         tables = dict(self.tables)
@@ -224,12 +224,43 @@ class FactorSet:
         tables[table] = t
         return FactorSet(tables, origin or self.origin, self.aliases)
 
+    def _check_uncertainty_keys(self, table: str, rows: list[dict]) -> list[Problem]:
+        """A row of an uncertainty table that names nothing would be silently unused: each one is a problem."""
+        if table not in ("factor_uncertainty", "provenance_uncertainty"):
+            return []
+        from remanxl.method.inputs import PROVENANCE
+
+        t, problems = self[table], []
+        for i, r in enumerate(rows):
+            key = str(r.get(t.key) or "").strip()
+            if not key:
+                continue  # check_rows says a row needs a key
+            if table == "provenance_uncertainty":
+                ok, choices = key in (*PROVENANCE, "unspecified"), ", ".join((*PROVENANCE, "unspecified"))
+                message = Msg("uncertainty.unknown_provenance", key=key[:40], choices=choices)
+            else:
+                name, _, row = key.partition(":")
+                ok = (row in COEFFICIENT_SETTINGS if name == "settings" else
+                      name in COEFFICIENT_TABLES and name in self.tables and (not row or row in self[name].rows))
+                message = Msg("uncertainty.unknown_coefficient", key=key[:60], tables=", ".join(COEFFICIENT_TABLES),
+                              settings=", ".join(f"settings:{x}" for x in COEFFICIENT_SETTINGS))
+            if not ok:
+                index = r.get("_row", i) if isinstance(r.get("_row", i), int) else i
+                problems.append(Problem(f"factors:{table}", index, t.key, message))
+        return problems
+
     def with_aliases(self, rows) -> FactorSet:
         """A copy that also knows a user's words (rows of ``field``, ``alias``, ``key``); a built-in
         word keeps its meaning."""
         rows = [dict(r) for r in rows or ()]
         return self if not rows else FactorSet(self.tables, self.origin, self.aliases + rows)
 
+
+#: What a row of factor_uncertainty may name: a coefficient table (``table`` or ``table:key``) or a setting
+#: that holds a coefficient (``settings:name``).
+COEFFICIENT_TABLES = ("energy_conversion", "fuel_emission_factors", "grid_emission_factors", "gwp",
+                      "pollution_equivalents")
+COEFFICIENT_SETTINGS = ("grid_factor_kgco2_per_kwh", "electricity_equal_value_kgce_per_kwh")
 
 #: Columns that must hold a positive number in every row that gives them (a coefficient of 0 would
 #: divide by zero or silently drop a source).
