@@ -85,6 +85,9 @@ def _print_bands(extra: dict, out) -> None:
 
 def _check_uncertainty(args) -> int | None:
     """Before any work: numpy is there and --uncertainty / --seed make sense (EXIT_USAGE if not)."""
+    if isinstance(args.uncertainty, str):  # `--uncertainty BOOK`: the default N, and BOOK is a file
+        args.paths.append(args.uncertainty)
+        args.uncertainty = 10_000
     if args.uncertainty is None:
         if args.seed is not None:
             sys.stderr.write("remanxl: --seed goes with --uncertainty\n")
@@ -311,8 +314,16 @@ def cmd_report(args) -> int:
     return run(args.paths, args.output, args.sort, args.jobs, args.browser, uncertainty=uncertainty)
 
 
+def _draws_or_path(text: str):
+    """``--uncertainty``'s optional N; anything else is the file that followed it (``--uncertainty BOOK``)."""
+    try:
+        return int(text)
+    except ValueError:
+        return text
+
+
 def _uncertainty_arguments(p) -> None:
-    p.add_argument("--uncertainty", nargs="?", type=int, const=10_000, metavar="N",
+    p.add_argument("--uncertainty", nargs="?", type=_draws_or_path, const=10_000, metavar="N",
                    help="also a Monte Carlo of the comparison rates from each row's provenance: P5/P50/P95, "
                         "P(saving) and the inputs that matter most (N draws, default 10,000; needs "
                         "pip install \"remanxl[uncertainty]\")")

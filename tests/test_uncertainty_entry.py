@@ -261,3 +261,8 @@ def test_the_ledger_new_parts_line_is_exact_and_named_as_such():
     ledger = [c for c in d["tornado"] if c["table"] == "parts"]
     assert ledger and ledger[0]["name"] == "parts: new parts (ledger)" and "sheet" not in ledger[0]
     assert ledger[0]["gsd2"] == 1.0 and all(c["table"] != "parts" for c in d["variance"])
+
+
+def test_uncertainty_without_n_before_the_file_takes_the_default_and_the_file(example_book, capsys):
+    assert main(["evaluate", "--uncertainty", str(example_book), "--dry-run", "--format", "json", "--seed", "2"]) == 0
+    assert json.loads(capsys.readouterr().out)["indicators"]["SE"]["uncertainty"]["draws"] == 10_000
