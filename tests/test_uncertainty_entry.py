@@ -266,3 +266,17 @@ def test_the_ledger_new_parts_line_is_exact_and_named_as_such():
 def test_uncertainty_without_n_before_the_file_takes_the_default_and_the_file(example_book, capsys):
     assert main(["evaluate", "--uncertainty", str(example_book), "--dry-run", "--format", "json", "--seed", "2"]) == 0
     assert json.loads(capsys.readouterr().out)["indicators"]["SE"]["uncertainty"]["draws"] == 10_000
+
+
+def test_without_pandas_read_workbook_says_how_to_install_it(example_book):
+    code = ("import sys; sys.modules['pandas'] = None\n"
+            "import remanxl\n"
+            "from remanxl.method.montecarlo import MissingExtraError\n"
+            "from remanxl.i18n import tr\n"
+            "try:\n"
+            f"    remanxl.read_workbook({str(example_book)!r})\n"
+            "except MissingExtraError as exc:\n"
+            "    print(tr(exc.args[0], 'both'))\n")
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert 'pip install "remanxl[uncertainty]"' in run.stdout and "pandas" in run.stdout and "需要" in run.stdout
