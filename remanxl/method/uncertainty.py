@@ -153,14 +153,13 @@ def _row_name(t: Term) -> str:
     return f"{t.table} table, row {t.row + 1}"
 
 
-def sensitivity(model: RateModel, top: int = TOP) -> list[Contributor]:
-    """The inputs contributing most to the variance of the rate, largest first (first order).
+def _variance_terms(model: RateModel) -> list[tuple[float, Contributor]]:
+    """Each uncertain input's first-order contribution to the variance of the rate.
 
     With the rate ``S = 1 − R/M`` and each input x multiplying its lines by ``exp(σ·z)``, the
     first-order effect of ``ln x`` is ``∂S/∂ln x = −R_x/M + R·M_x/M²`` (R_x, M_x: the part of each side
-    that x multiplies), and its share of the variance is ``(∂S/∂ln x)² σ²`` over the sum of all of
-    them.  A coefficient that multiplies both sides in the same proportion (R_x/R = M_x/M) has no
-    effect, as in the simulation.
+    that x multiplies), and its contribution ``(∂S/∂ln x)² σ²``.  A coefficient that multiplies both
+    sides in the same proportion (R_x/R = M_x/M) has none, as in the simulation.
     """
     R, M = model.reman, model.original
     items: list[tuple[float, Contributor]] = []
@@ -173,6 +172,18 @@ def sensitivity(model: RateModel, top: int = TOP) -> list[Contributor]:
             rx, mx = _coefficient_parts(model, coef)
             d = -rx / M + R * mx / (M * M)
             items.append((d * d * sigma ** 2, _factor_contributor(coef, sigma)))
+    return items
+
+
+def first_order_variance(model: RateModel) -> float:
+    """The rate's variance to first order: the sum the shares of :func:`sensitivity` divide."""
+    return math.fsum(v for v, _ in _variance_terms(model))
+
+
+def sensitivity(model: RateModel, top: int = TOP) -> list[Contributor]:
+    """The inputs contributing most to the variance of the rate, largest first, with their first-order
+    share of it (see :func:`_variance_terms`)."""
+    items = _variance_terms(model)
     total = math.fsum(v for v, _ in items)
     ranked = sorted(items, key=lambda x: -x[0])[:top]
     return [_with(c, share=(v / total if total > 0 else 0.0)) for v, c in ranked if v > 0]
