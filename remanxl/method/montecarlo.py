@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import math
 import secrets
-import zlib
+from hashlib import blake2b
 from dataclasses import dataclass, field
 
 from remanxl.i18n import Msg
@@ -111,9 +111,13 @@ class Simulation:
 
 
 def _stream(np, seed: int, *tags):
-    """A generator of its own for one named thing: its draws do not depend on what else is drawn."""
-    words = [seed] + [zlib.crc32(str(t).encode("utf-8")) for t in tags]
-    return np.random.default_rng(np.random.SeedSequence(words))
+    """A generator of its own for one named thing: its draws do not depend on what else is drawn.
+
+    The name is hashed to 128 bits (two rows sharing a stream would be perfectly correlated; a 32-bit
+    hash would let that happen about once in a few thousand plant workbooks)."""
+    name = "\x1f".join(map(str, tags)).encode("utf-8")
+    return np.random.default_rng(np.random.SeedSequence([seed, int.from_bytes(blake2b(name, digest_size=16).digest(),
+                                                                               "little")]))
 
 
 class _Draws:
