@@ -27,12 +27,13 @@ _LAZY = {
     "FactorSet": "remanxl.method.factors", "default_factors": "remanxl.method.factors",
     "EvaluationInput": "remanxl.method.inputs", "load_example": "remanxl.method.inputs",
     "Settings": "remanxl.method.settings",
+    "read_workbook": "remanxl.workbook.frames",
 }
 
 __all__ = [
     "__version__", "METHOD_VERSION", "indicators", "evaluate", "Evaluation", "EvaluationInput",
     "FactorSet", "default_factors", "Settings", "InputError", "Problem", "RemanxlError",
-    "UndefinedRateError", "load_example",
+    "UndefinedRateError", "load_example", "read_workbook",
 ]
 
 

@@ -87,15 +87,72 @@ def _report_problems(source: str, problems, err, lang: str = "en", show_all: boo
         err.write("  " + tr(Msg("cli.more_problems", count=len(problems) - len(shown)), lang) + "\n")
 
 
-def _emit(ev, fmt: str, lang: str = "en") -> None:
+def _emit(ev, fmt: str, lang: str = "en", uncertainty=None) -> None:
+    """Print an evaluation; ``uncertainty`` = (draws, seed, in_workbook) adds the Monte Carlo."""
+    extra = _simulate(ev, *uncertainty) if uncertainty else None
     if fmt == "json":
-        json.dump(ev.to_dict(), sys.stdout, ensure_ascii=False, indent=1)
+        out = ev.to_dict()
+        for symbol, d in (extra or {}).items():
+            out["indicators"][symbol].update(d)
+        json.dump(out, sys.stdout, ensure_ascii=False, indent=1)
         sys.stdout.write("\n")
     else:
         _print_table(ev, sys.stdout, lang)
+        if extra is not None:
+            _print_bands(extra, sys.stdout)
 
 
-def _evaluate_json(path: Path, fmt: str, lang: str = "en", show_all: bool = False) -> int:
+def _simulate(ev, draws: int, seed, in_workbook: bool) -> dict:
+    from remanxl.method.montecarlo import simulate
+    from remanxl.sheet.bands import uncertainty_dict
+
+    return uncertainty_dict(simulate(ev, draws, seed), in_workbook)
+
+
+def _print_bands(extra: dict, out) -> None:
+    if not extra:
+        out.write("\nUncertainty 不确定度: no comparison rate has a value\n")
+        return
+    first = next(iter(extra.values()))["uncertainty"]
+    out.write(f"\nUncertainty 不确定度 ({first['draws']:,} draws, seed {first['seed']}): "
+              "P5 · P50 · P95, P(saving)\n")
+    for symbol, d in extra.items():
+        u = d["uncertainty"]
+        if u["p50"] is None:
+            out.write(f"  {symbol:<5} undefined in every draw\n")
+            continue
+        out.write(f"  {symbol:<5} {u['p5'] * 100:8.2f} % {u['p50'] * 100:8.2f} % {u['p95'] * 100:8.2f} %   "
+                  f"P(saving) {u['p_positive'] * 100:.1f} %\n")
+        for c in d["sensitivity"]["variance"][:3]:
+            what = f"{c['key']} ({c['side']}, {c['provenance']})" if c["kind"] == "row" else "coefficient"
+            out.write(f"        {c['share'] * 100:5.1f} % of the variance: {c['name']} {what}\n")
+
+
+def _check_uncertainty(args) -> int | None:
+    """Before any work: numpy is there and --uncertainty / --seed make sense (EXIT_USAGE if not)."""
+    if isinstance(args.uncertainty, str):  # `--uncertainty BOOK`: the default N, and BOOK is a file
+        args.paths.append(args.uncertainty)
+        args.uncertainty = 10_000
+    if args.uncertainty is None:
+        if args.seed is not None:
+            sys.stderr.write("remanxl: --seed goes with --uncertainty\n")
+            return EXIT_USAGE
+        return None
+    from remanxl.i18n import tr
+    from remanxl.method.montecarlo import MissingExtraError, _numpy, check_draws, check_seed
+
+    try:
+        _numpy()
+        check_draws(args.uncertainty)
+        if args.seed is not None:
+            check_seed(args.seed)
+    except (MissingExtraError, ValueError) as exc:
+        sys.stderr.write(f"remanxl: {tr(exc.args[0], 'both')}\n")
+        return EXIT_USAGE
+    return None
+
+
+def _evaluate_json(path: Path, fmt: str, lang: str = "en", show_all: bool = False, uncertainty=None) -> int:
     from remanxl import evaluate
     from remanxl.method.errors import InputError
     from remanxl.method.inputs import EvaluationInput
@@ -105,11 +162,12 @@ def _evaluate_json(path: Path, fmt: str, lang: str = "en", show_all: bool = Fals
     except InputError as exc:
         _report_problems(str(path), exc.problems, sys.stderr, lang, show_all)
         return EXIT_INPUT
-    _emit(ev, fmt, lang)
+    _emit(ev, fmt, lang, uncertainty and (*uncertainty, False))
     return EXIT_OK if ev.valid else EXIT_INVALID
 
 
-def _evaluate_book(path: Path, output, fmt: str, write: bool, lang: str = "en", show_all: bool = False) -> int:
+def _evaluate_book(path: Path, output, fmt: str, write: bool, lang: str = "en", show_all: bool = False,
+                   uncertainty=None) -> int:
     from remanxl.workbook.io import evaluate_workbook
     from remanxl.workbook.safety import UnsafeWorkbookError
 
@@ -124,7 +182,7 @@ def _evaluate_book(path: Path, output, fmt: str, write: bool, lang: str = "en", 
     if not outcome.ok:
         _report_problems(str(path), outcome.problems, sys.stderr, lang, show_all)
         return EXIT_INPUT
-    _emit(outcome.evaluation, fmt, lang)
+    _emit(outcome.evaluation, fmt, lang, uncertainty and (*uncertainty, True))
     if outcome.written and fmt == "table":
         from remanxl.i18n import Msg, tr
 
@@ -132,7 +190,7 @@ def _evaluate_book(path: Path, output, fmt: str, write: bool, lang: str = "en", 
     return EXIT_OK if outcome.evaluation.valid else EXIT_INVALID
 
 
-def _evaluate_example(fmt: str, lang: str = "en", show_all: bool = False) -> int:
+def _evaluate_example(fmt: str, lang: str = "en", show_all: bool = False, uncertainty=None) -> int:
     import tempfile
 
     from remanxl import load_example
@@ -144,7 +202,7 @@ def _evaluate_example(fmt: str, lang: str = "en", show_all: bool = False) -> int
             from remanxl.i18n import Msg, tr
 
             sys.stdout.write(tr(Msg("cli.example"), lang) + "\n\n")
-        return _evaluate_book(path, None, fmt, False, lang, show_all)
+        return _evaluate_book(path, None, fmt, False, lang, show_all, uncertainty)
 
 
 def _output_problem(src: Path, output) -> str | None:
@@ -171,8 +229,12 @@ def cmd_evaluate(args) -> int:
     from remanxl.i18n import resolve_lang
 
     lang = resolve_lang(args.lang)
+    problem = _check_uncertainty(args)
+    if problem is not None:
+        return problem
+    uncertainty = (args.uncertainty, args.seed) if args.uncertainty is not None else None
     if not args.paths:
-        return _evaluate_example(args.format, lang, args.all_problems)
+        return _evaluate_example(args.format, lang, args.all_problems, uncertainty)
     paths = [Path(p) for p in args.paths]
     missing = [p for p in paths if not p.exists()]
     if missing:
@@ -181,17 +243,21 @@ def cmd_evaluate(args) -> int:
     if len(paths) == 1 and not paths[0].is_dir():
         path = paths[0]
         if path.suffix.lower() == ".json":
-            return _evaluate_json(path, args.format, lang, args.all_problems)
+            return _evaluate_json(path, args.format, lang, args.all_problems, uncertainty)
         if path.suffix.lower() in WORKBOOK_SUFFIXES:
             problem = _output_problem(path, args.output) if not args.dry_run else None
             if problem:
                 sys.stderr.write(f"remanxl: {problem}\n")
                 return EXIT_USAGE
-            return _evaluate_book(path, args.output, args.format, not args.dry_run, lang, args.all_problems)
+            return _evaluate_book(path, args.output, args.format, not args.dry_run, lang, args.all_problems,
+                                  uncertainty)
         sys.stderr.write(f"remanxl: {path}: expected an .xlsx/.xlsm workbook or a .json evaluation file\n")
         return EXIT_INPUT
     if args.output:
         sys.stderr.write("remanxl: -o/--output takes one workbook; for several, each is updated in place\n")
+        return EXIT_USAGE
+    if uncertainty:
+        sys.stderr.write("remanxl: --uncertainty takes one workbook or evaluation file, not a folder or several\n")
         return EXIT_USAGE
     base = Path(args.rollup) if args.rollup else (paths[0] if paths[0].is_dir() else Path.cwd()) / ROLLUP_STEM
     rollup_files = {base.with_suffix(".xlsx").resolve()}  # a roll-up is not a product workbook
@@ -295,7 +361,28 @@ def cmd_doctor(args) -> int:
 def cmd_report(args) -> int:
     from remanxl.report.command import run
 
-    return run(args.paths, args.output, args.sort, args.jobs, args.browser)
+    problem = _check_uncertainty(args)
+    if problem is not None:
+        return problem
+    uncertainty = (args.uncertainty, args.seed) if args.uncertainty is not None else None
+    return run(args.paths, args.output, args.sort, args.jobs, args.browser, uncertainty=uncertainty)
+
+
+def _draws_or_path(text: str):
+    """``--uncertainty``'s optional N; anything else is the file that followed it (``--uncertainty BOOK``)."""
+    try:
+        return int(text)
+    except ValueError:
+        return text
+
+
+def _uncertainty_arguments(p) -> None:
+    p.add_argument("--uncertainty", nargs="?", type=_draws_or_path, const=10_000, metavar="N",
+                   help="also a Monte Carlo of the comparison rates from each row's provenance: P5/P50/P95, "
+                        "P(saving) and the inputs that matter most (N draws, default 10,000; needs "
+                        "pip install \"remanxl[uncertainty]\")")
+    p.add_argument("--seed", type=int, metavar="S", help="seed of the --uncertainty draws (default: a new one, "
+                                                        "printed; the same seed gives the same figures)")
 
 
 def _add_language(p) -> None:
@@ -331,6 +418,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_language(p)
     p.add_argument("--all-problems", action="store_true",
                    help=f"list every problem of a workbook (default: the first {MAX_PROBLEMS_SHOWN} and a count)")
+    _uncertainty_arguments(p)
     p.set_defaults(func=cmd_evaluate)
 
     p = sub.add_parser(
@@ -348,6 +436,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--jobs", type=int, help="portfolio: parallel processes (default: one per core)")
     p.add_argument("--browser", metavar="PATH", help="the Chromium-family browser that prints the PDF "
                                                      "(default: Edge, Chrome or Chromium; or REMANXL_BROWSER)")
+    _uncertainty_arguments(p)
     p.set_defaults(func=cmd_report)
 
     p = sub.add_parser("template", help="write the evaluation template (or the filled example)",

@@ -80,3 +80,20 @@ def test_bench_batch_runs(tmp_path):
     res = run_script("bench_batch.py", "--books", "5", "--repeat", "1", "--out", str(tmp_path))
     assert res["jobs1"]["evaluated"] == res["jobsN"]["evaluated"] == 5
     assert res["jobsN"]["workbooks_per_s"] > 0
+
+
+def test_uncertainty_benchmark_prints_bands_that_equal_the_core():
+    """bench_uncertainty.py at tiny sizes: its example bands are simulate()'s with seed 1, and the plain
+    command loads neither numpy nor pandas."""
+    pytest.importorskip("numpy")
+    from remanxl import evaluate, load_example
+    from remanxl.method.montecarlo import simulate
+
+    res = run_script("bench_uncertainty.py", "--parts", "200", "--inventory", "120", "--draws", "500", "--repeat", "1")
+    sim = simulate(evaluate(load_example()), 500, seed=1)
+    assert set(res["example"]["bands"]) == set(sim.bands)
+    for symbol, band in res["example"]["bands"].items():
+        assert band["p50"] == sim.bands[symbol].p50 and band["draws"] == 500
+    plant = res["plant"]
+    assert plant["rows_drawn_one_by_one"] > 0 and all(b["p5"] <= b["p50"] <= b["p95"] for b in plant["bands"].values())
+    assert res["command"]["plain"]["loaded"] == "" and "numpy" in res["command"]["uncertainty"]["loaded"]

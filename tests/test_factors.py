@@ -25,6 +25,9 @@ SCHEMAS = {
     "ncv_units": ["ncv_unit", "energy_unit", "amount", "per_unit", "note", "source"],
     "energy_ghg_sources": ["energy_type", "ghg_source", "note", "source"],
     "densities": ["substance", "kg_per_m3", "note", "source"],
+    "provenance_uncertainty": ["provenance", "gsd2", "reliability", "completeness", "temporal", "geographical",
+                               "technological", "basic_gsd2", "note", "source"],
+    "factor_uncertainty": ["coefficient", "gsd2", "note", "source"],
 }
 
 

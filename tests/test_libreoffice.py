@@ -187,8 +187,16 @@ def example_call(name, example):
     try:
         args = ast.literal_eval(f"({m.group(1)},)") if m.group(1) else ()
     except (ValueError, SyntaxError):
-        # The example points at workbook ranges (REMAN_EVALUATE's tables): use the water table.
-        return f"={name}(A1:D3)", ([list(r) for r in WATER],)
+        # The example points at workbook ranges (REMAN_EVALUATE's tables): keep the leading plain
+        # arguments (REMAN_UNCERTAINTY's draws and seed) and use the water table for the ranges.
+        literals = []
+        for part in m.group(1).split(","):
+            try:
+                literals.append(ast.literal_eval(part.strip()))
+            except (ValueError, SyntaxError):
+                break
+        formula = f"={name}({', '.join([*map(repr, literals), 'A1:D3'])})"
+        return formula, (*(float(a) if isinstance(a, int) else a for a in literals), [list(r) for r in WATER])
     args = tuple(float(a) if isinstance(a, int) else a for a in args)  # Calc passes numbers as doubles
     return example, args
 
@@ -296,4 +304,4 @@ def test_basic_module_has_one_shim_per_function():
         header = re.search(rf"^Function {name}\((.*)\) As Variant$", source, re.M)
         assert header, name
         n = len(re.findall(r"Optional a\d+ As Variant", header.group(1)))
-        assert n == (udf.max_args if udf.max_args is not None else lo_profile.VARARGS)
+        assert n == (udf.max_args if udf.max_args is not None else len(udf.args) - 1 + lo_profile.VARARGS)

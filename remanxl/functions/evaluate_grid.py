@@ -62,4 +62,26 @@ def indicator_table(ev: Evaluation, lang: str = "both") -> list[list]:
     return rows
 
 
-__all__ = ["evaluate_grids", "indicator_table", "RangeProblems"]
+__all__ = ["evaluate_grids", "indicator_table", "uncertainty_table", "RangeProblems"]
+
+
+UNCERTAINTY_HEADER = ["Symbol 符号", "Value 值", "P5", "P50", "P95", "Mean 均值", "P(saving) 节约概率",
+                      "Draws 抽样数", "Seed 随机种子", "Largest share of variance 方差贡献最大"]
+
+
+def uncertainty_table(ev: Evaluation, sim, lang: str = "both") -> list[list]:
+    """``REMAN_UNCERTAINTY``'s fixed 8 x 10 table: header, then one row per comparison rate (a rate
+    without a value shows why in its value cell)."""
+    from remanxl.method.uncertainty import RATES
+
+    rows = [list(UNCERTAINTY_HEADER)]
+    for symbol in RATES:
+        band, r = sim.bands.get(symbol), ev[symbol]
+        if band is None:
+            rows.append([symbol, f"#N/A {tr(r.reason, lang)}", "", "", "", "", "", "", "", ""])
+            continue
+        top = sim.contributors.get(symbol) or []
+        first = (f"{top[0].name} ({top[0].key}, {top[0].share * 100:.0f} %)" if top else "")
+        rows.append([symbol, band.value, band.p5, band.p50, band.p95, band.mean, band.p_positive, band.draws,
+                     band.seed, first])
+    return rows

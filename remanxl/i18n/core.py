@@ -141,6 +141,24 @@ MESSAGES: dict[str, tuple[str, str]] = {
                             "未知的{what} {text!r}(可用的键见系数表 {table})"),
     "factors.unknown_key_hint": ("unknown {what} {text!r}; did you mean {hint}? (the keys are listed in the factor "
                                  "table {table})", "未知的{what} {text!r};是否指 {hint}?(可用的键见系数表 {table})"),
+    # uncertainty (remanxl.method.spread, remanxl.method.uncertainty)
+    "uncertainty.gsd2_below_one": ("expected a GSD² ≥ 1 (1 = no spread), got {value}",
+                                   "应为 ≥ 1 的 GSD²(1 表示无离散),实为 {value}"),
+    "uncertainty.score": ("expected a pedigree score 1, 2, 3, 4 or 5, got {value}",
+                          "应为谱系评分 1、2、3、4 或 5,实为 {value}"),
+    "uncertainty.spread": ("expected a GSD² such as 1.2 (≥ 1) or a ± percentage such as ±15% (below 100%), got "
+                           "{text!r}", "应为 GSD²(如 1.2,≥ 1)或 ± 百分比(如 ±15%,小于 100%),实为 {text!r}"),
+    "uncertainty.unknown_provenance": ("{key!r} is no provenance; expected one of {choices}",
+                                       "{key!r} 不是数据来源;应为以下之一:{choices}"),
+    "uncertainty.unknown_coefficient": ("{key!r} names no coefficient; write a table ({tables}), table:key "
+                                        "with a key of that table, or one of {settings}",
+                                        "{key!r} 不对应任何系数;请填写系数表名({tables})、表名:键(该表中的键),"
+                                        "或 {settings} 之一"),
+    "uncertainty.needs_numpy": ("the uncertainty analysis needs {package}: pip install \"remanxl[uncertainty]\"",
+                                "不确定度分析需要 {package}:请运行 pip install \"remanxl[uncertainty]\""),
+    "uncertainty.draws": ("the number of draws must be a whole number from {low} to {high}, got {value}",
+                          "抽样次数应为 {low} 至 {high} 之间的整数,实为 {value}"),
+    "uncertainty.seed": ("the seed must be a whole number ≥ 0, got {value}", "随机种子应为 ≥ 0 的整数,实为 {value}"),
     "unit.unknown": ("unknown unit {text!r}; known units: {known}", "未知单位 {text!r};可用单位:{known}"),
     "unit.dimension": ("unit {unit!r} is {dimension} unit; expected {expected} unit such as {examples}",
                        "单位 {unit!r} 是{dimension}单位,应为{expected}单位,如 {examples}"),

@@ -34,6 +34,31 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "report.s.checks": ("Warnings and consistency checks", "提示与一致性检查"),
     "report.s.signoff": ("Sign-off", "签署"),
     "report.s.settings": ("Appendix: all settings", "附录:全部设置"),
+    "report.s.uncertainty": ("How sure are the savings: uncertainty", "节约结果有多可靠:不确定度分析"),
+    # --- the uncertainty section (remanxl evaluate / report --uncertainty) -------------------------
+    "report.unc.intro": ("Each input row was given a lognormal spread from its provenance (or its own "
+                         "uncertainty cell), each coefficient one of its own shared by both sides, and the "
+                         "comparison rates were recomputed {draws} times (seed {seed}; the same seed gives the "
+                         "same figures). 90 % of the draws lie between P5 and P95; P(saving) is the share of "
+                         "draws in which remanufacturing uses or emits less.",
+                         "按数据来源(或该行填写的不确定度)为每行输入数据赋予对数正态离散,每个系数另有其离散且两侧"
+                         "共用,对比指标重新计算 {draws} 次(随机种子 {seed};种子相同则结果相同)。90% 的抽样结果"
+                         "落在 P5 与 P95 之间;节约概率是再制造消耗或排放更少的抽样所占比例。"),
+    "report.unc.p5": ("P5", "P5(第 5 百分位)"),
+    "report.unc.p50": ("P50 (median)", "P50(中位数)"),
+    "report.unc.p95": ("P95", "P95(第 95 百分位)"),
+    "report.unc.mean": ("Mean", "均值"),
+    "report.unc.p_positive": ("P(saving)", "节约概率"),
+    "report.unc.chart": ("P5 to P95 of each rate, median marked", "各指标 P5 至 P95 区间(竖线为中位数)"),
+    "report.unc.variance": ("{symbol}: the inputs that add most to its variance (first order)",
+                            "{symbol}:对方差贡献最大的输入(一阶)"),
+    "report.unc.input": ("Input (sheet and row, or coefficient)", "输入(工作表及行,或系数)"),
+    "report.unc.share": ("Share of variance", "方差占比"),
+    "report.unc.tornado": ("{symbol} with each input 10 % lower (light) and 10 % higher (dark), one at a time; "
+                           "the line is the evaluated value",
+                           "{symbol}:各输入分别减少 10%(浅色)或增加 10%(深色)时的结果;竖线为评价值"),
+    "report.unc.improve": ("Improve first the estimates at the top of these lists: they decide how sure the "
+                           "saving is.", "优先改进列表靠前的估算数据:它们决定节约结果的可靠程度。"),
     "report.s.products": ("Products", "产品"),
     "report.s.spread": ("Spread across products", "各产品指标分布"),
     "report.s.failed": ("Workbooks not evaluated", "未能评价的工作簿"),
@@ -195,6 +220,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # --- names of codes ---------------------------------------------------------------------------
     "report.name.type.independent": ("independent remanufacturer", "独立再制造企业"),
     "report.name.type.oem": ("original manufacturer (OEM)", "原制造企业 (OEM)"),
+    "report.name.side.reman": ("remanufacturing", "再制造"),
+    "report.name.side.original": ("original", "原制造"),
     "report.name.prov.measured": ("measured", "实测"),
     "report.name.prov.oem_data": ("OEM data", "原厂数据"),
     "report.name.prov.estimated": ("estimated", "估算"),
@@ -235,6 +262,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "report.name.basis.equivalent": ("equivalent value", "当量值"),
     "report.name.basis.equal": ("equal value", "等价值"),
     # --- the command and the ribbon ---------------------------------------------------------------
+    "report.cli.unc_saved": ("{path}: a saved evaluation output has no input rows to draw from; make it with "
+                             "remanxl evaluate --format json --uncertainty, or report the workbook with --uncertainty",
+                             "{path}:已保存的评价输出不含可抽样的输入行;请用 remanxl evaluate --format json "
+                             "--uncertainty 生成,或对工作簿使用 --uncertainty 生成报告"),
+    "report.cli.unc_portfolio": ("--uncertainty makes the report of one product; give one workbook or evaluation file",
+                                 "--uncertainty 仅用于单个产品的报告;请只给出一个工作簿或评价文件"),
     "report.cli.wrote": ("wrote {path}", "已写出 {path}"),
     "report.cli.suffix": ("-o {path}: the report is written as .html or .pdf", "-o {path}:报告须为 .html 或 .pdf 文件"),
     "report.cli.no_folder": ("-o {path}: the folder {folder} does not exist", "-o {path}:文件夹 {folder} 不存在"),

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from remanxl.method import indicators as ind
 from remanxl.method.errors import InputError, Problem, UndefinedRateError, excel_precision
 from remanxl.method.factors import FactorSet, UnknownKeyError, default_factors
-from remanxl.method.inputs import INVENTORY_TABLES, SIDES, EvaluationInput, parse_tables
+from remanxl.method.inputs import INVENTORY_TABLES, SIDES, EvaluationInput, Rows, parse_tables
 from remanxl.i18n import Msg
 from remanxl.method.inventory import (Context, Line, Total, energy_kgce, energy_on_basis, energy_sources,
                                       fresh_water_energy, ghg_from_energy, ghg_kgco2e, plain_sum, pollutants,
@@ -79,6 +79,12 @@ class Evaluation:
     computed_at: str
     factor_versions: dict
     source: str = ""
+    #: What the uncertainty analysis draws from (:mod:`remanxl.method.uncertainty`), not part of
+    #: :meth:`to_dict`: the per-side total behind each comparison rate, the factor tables in force and,
+    #: per input table, each row's position, side, provenance and typed spread.
+    totals: dict = field(default_factory=dict, repr=False, compare=False)
+    factors: FactorSet | None = field(default=None, repr=False, compare=False)
+    row_quality: dict = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def valid(self) -> bool:
@@ -86,6 +92,19 @@ class Evaluation:
 
     def __getitem__(self, symbol: str) -> IndicatorResult:
         return self.indicators[symbol]
+
+    def to_frame(self):
+        """One row per indicator as a pandas DataFrame (value, numerator, denominator, unit, basis, status,
+        warnings, reason); needs pandas (``pip install "remanxl[uncertainty]"``)."""
+        from remanxl.method.frames import evaluation_frame
+
+        return evaluation_frame(self)
+
+    def uncertainty(self, draws: int = 10_000, seed: int | None = None):
+        """Monte Carlo of the comparison rates (:func:`remanxl.method.montecarlo.simulate`); needs numpy."""
+        from remanxl.method.montecarlo import simulate
+
+        return simulate(self, draws, seed)
 
     def to_dict(self) -> dict:
         from remanxl import METHOD_VERSION, __version__
@@ -222,7 +241,8 @@ def evaluate(inp: EvaluationInput | dict, factors: FactorSet | None = None, now:
     Parameters
     ----------
     inp : EvaluationInput or dict
-        Settings and input tables; a dict is read as the JSON evaluation format.
+        Settings and input tables; a dict is read as the JSON evaluation format, or as the dict of
+        DataFrames :func:`remanxl.read_workbook` gives (see :mod:`remanxl.method.frames`).
     factors : FactorSet, optional
         Coefficient tables; default the shipped ones, with the input's own factor rows applied.
     now : str, optional
@@ -234,7 +254,10 @@ def evaluate(inp: EvaluationInput | dict, factors: FactorSet | None = None, now:
         Every fault in the input at once: settings, types, choices, unknown keys, units.
     """
     if isinstance(inp, dict):
-        inp = EvaluationInput.from_dict(inp)
+        from remanxl.method.frames import input_from_frames, is_frame
+
+        # a dict of DataFrames (remanxl.read_workbook) or the JSON evaluation format
+        inp = input_from_frames(inp) if any(is_frame(v) for v in inp.values()) else EvaluationInput.from_dict(inp)
     inventory = sum_inventory(inp, factors)
     return combine(inventory, sum_parts(inp.tables.get("parts", []), inventory.settings, inventory.words), now)
 
@@ -255,6 +278,7 @@ class InventorySums:
     provenance: dict
     source: str
     words: object = None  # the vocabulary of choices with the input's own aliases (ChoiceWords)
+    row_quality: dict = field(default_factory=dict)  # table -> (positions, sides, provenances, spreads)
 
 
 def sum_inventory(inp: EvaluationInput, factors: FactorSet | None = None) -> InventorySums:
@@ -313,7 +337,15 @@ def sum_inventory(inp: EvaluationInput, factors: FactorSet | None = None) -> Inv
     totals = {"energy": ce, "energy_other": ce_other, "ghg": eg, "fresh_water": cw, "wastewater": ew_volume,
               "solid_waste": es, "materials": cm}
     return InventorySums(settings, factors, ctx, problems, ctx.problems, totals, air, wat, other_basis, prov,
-                         inp.source, words)
+                         inp.source, words, {n: _row_quality(clean[n]) for n in INVENTORY_TABLES})
+
+
+def _row_quality(rows) -> tuple[list, list, list, list]:
+    """Each row's position, side, provenance and typed spread (GSD²), column by column."""
+    if isinstance(rows, Rows):  # the parsed columns themselves: nothing copied
+        return rows.indices, rows.column("side"), rows.column("provenance"), rows.column("uncertainty")
+    return ([r.index for r in rows], [r["side"] for r in rows], [r["provenance"] for r in rows],
+            [r["uncertainty"] for r in rows])
 
 
 def combine(inventory: InventorySums, parts: PartsSums, now: str | None = None) -> Evaluation:
@@ -366,6 +398,9 @@ def combine(inventory: InventorySums, parts: PartsSums, now: str | None = None) 
     else:
         results["REF"] = _comparison("REF", ew_volume, "m3", Msg("basis.wastewater"), Msg("table.wastewater"))
     results["RSW"] = _comparison("RSW", es, "kg", Msg("basis.solid_waste"), Msg("table.solid_waste"))
+    sums = {"SE": ce, "SM": cm, "SW": cw, "RGHG": eg,
+            "RAP": counted if s.air_aggregation == "mass" else air.equivalents,
+            "REF": wat.equivalents if s.effluent_basis == "pollution_equivalent" else ew_volume, "RSW": es}
     for key, why in air.excluded.items():
         results["RAP"].warnings.append(Msg("result.left_out_air", key=key, why=why))
     for key in wat.excluded:
@@ -433,6 +468,7 @@ def combine(inventory: InventorySums, parts: PartsSums, now: str | None = None) 
         warnings=ctx.warnings, invalid_reasons=invalid,
         computed_at=now or _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat(),
         factor_versions=factors.versions(), source=inventory.source,
+        totals=sums, factors=factors, row_quality=inventory.row_quality,
     )
 
 

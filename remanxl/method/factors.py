@@ -207,7 +207,7 @@ class FactorSet:
         """
         import copy
 
-        problems = check_rows(self[table], rows)
+        problems = check_rows(self[table], rows) + self._check_uncertainty_keys(table, rows)
         if problems:
             raise InputError(problems)
         tables = dict(self.tables)
@@ -224,6 +224,31 @@ class FactorSet:
         tables[table] = t
         return FactorSet(tables, origin or self.origin, self.aliases)
 
+    def _check_uncertainty_keys(self, table: str, rows: list[dict]) -> list[Problem]:
+        """A row of an uncertainty table that names nothing would be silently unused: each one is a problem."""
+        if table not in ("factor_uncertainty", "provenance_uncertainty"):
+            return []
+        from remanxl.method.inputs import PROVENANCE
+
+        t, problems = self[table], []
+        for i, r in enumerate(rows):
+            key = str(r.get(t.key) or "").strip()
+            if not key:
+                continue  # check_rows says a row needs a key
+            if table == "provenance_uncertainty":
+                ok, choices = key in (*PROVENANCE, "unspecified"), ", ".join((*PROVENANCE, "unspecified"))
+                message = Msg("uncertainty.unknown_provenance", key=key[:40], choices=choices)
+            else:
+                name, _, row = key.partition(":")
+                ok = (row in COEFFICIENT_SETTINGS if name == "settings" else
+                      name in COEFFICIENT_TABLES and name in self.tables and (not row or row in self[name].rows))
+                message = Msg("uncertainty.unknown_coefficient", key=key[:60], tables=", ".join(COEFFICIENT_TABLES),
+                              settings=", ".join(f"settings:{x}" for x in COEFFICIENT_SETTINGS))
+            if not ok:
+                index = r.get("_row", i) if isinstance(r.get("_row", i), int) else i
+                problems.append(Problem(f"factors:{table}", index, t.key, message))
+        return problems
+
     def with_aliases(self, rows) -> FactorSet:
         """A copy that also knows a user's words (rows of ``field``, ``alias``, ``key``); a built-in
         word keeps its meaning."""
@@ -231,14 +256,25 @@ class FactorSet:
         return self if not rows else FactorSet(self.tables, self.origin, self.aliases + rows)
 
 
+#: What a row of factor_uncertainty may name: a coefficient table (``table`` or ``table:key``) or a setting
+#: that holds a coefficient (``settings:name``).
+COEFFICIENT_TABLES = ("energy_conversion", "fuel_emission_factors", "grid_emission_factors", "gwp",
+                      "pollution_equivalents")
+COEFFICIENT_SETTINGS = ("grid_factor_kgco2_per_kwh", "electricity_equal_value_kgce_per_kwh")
+
 #: Columns that must hold a positive number in every row that gives them (a coefficient of 0 would
 #: divide by zero or silently drop a source).
 POSITIVE = {"kgce_per_unit", "kgco2_per_unit", "kgco2_per_kwh", "kg_per_equivalent", "to_base", "amount", "kg_per_m3",
-            "ncv", "carbon_content_tc_per_tj", "oxidation_rate"}
+            "ncv", "carbon_content_tc_per_tj", "oxidation_rate", "gsd2", "basic_gsd2"}
+#: Columns of a geometric standard deviation squared (the uncertainty tables): 1 means no spread, less is
+#: meaningless.
+SPREADS = {"gsd2", "basic_gsd2"}
+#: Pedigree scores (1 to 5) of the provenance_uncertainty table: documentation of how its GSD2 was derived.
+SCORES = {"reliability", "completeness", "temporal", "geographical", "technological"}
 #: Columns that may be left blank (a gas without a GWP in an old set, a fuel without NCV parameters).
 OPTIONAL = {"ncv", "carbon_content_tc_per_tj", "oxidation_rate", "ncv_unit", "SAR", "AR4", "AR5", "AR6",
             "kgco2_per_unit"}
-NUMERIC = POSITIVE | {"SAR", "AR4", "AR5", "AR6", "year"}
+NUMERIC = POSITIVE | SCORES | {"SAR", "AR4", "AR5", "AR6", "year"}
 
 
 def factor_rows(columns: list, data: list, ignore=()) -> list[dict]:
@@ -276,6 +312,10 @@ def check_rows(table: FactorTable, rows: list[dict]) -> list[Problem]:
                 problems.append(Problem(where, index, column, f"expected a number, got text {v!r}"))
             elif v != v or v in (float("inf"), float("-inf")):
                 problems.append(Problem(where, index, column, "expected a finite number"))
+            elif column in SPREADS and not v >= 1:
+                problems.append(Problem(where, index, column, Msg("uncertainty.gsd2_below_one", value=f"{v:g}")))
+            elif column in SCORES and v not in (1, 2, 3, 4, 5):
+                problems.append(Problem(where, index, column, Msg("uncertainty.score", value=f"{v:g}")))
             elif column in POSITIVE and not v > 0:
                 problems.append(Problem(where, index, column, f"expected a number > 0, got {v:g}"))
             elif column in NUMERIC and v < 0:

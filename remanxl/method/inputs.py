@@ -25,6 +25,7 @@ from importlib import resources
 
 from remanxl.i18n import Choice, Msg
 from remanxl.method.errors import InputError, Problem
+from remanxl.method.spread import parse_spread
 from remanxl.method.values import is_blank, parse_bool, parse_number
 from remanxl.method.vocabulary import ChoiceWords, choice_words
 
@@ -36,7 +37,7 @@ class Column:
     key: str
     label_en: str
     label_zh: str
-    kind: str  # choice | number | text | key | unit | bool
+    kind: str  # choice | number | text | key | unit | bool | spread (a GSD² or ± %)
     required: bool = False
     choices: str | None = None  # a field of the vocabulary's closed lists (data/choices.csv), for kind == "choice"
     source: str | None = None  # where the allowed keys come from, for kind == "key"
@@ -85,6 +86,11 @@ _PROV = Column("provenance", "Provenance", "数据来源", "choice", False, "pro
                     "independent remanufacturer's estimated rows need the estimation note)",
                help_zh="实测、原厂数据、估算或文献;原制造侧每行均应填写(独立再制造企业的估算数据须有估算说明)")
 _NOTE = Column("note", "Note", "备注", "text", help="free text", help_zh="自由填写")
+_SPREAD = Column("uncertainty", "Uncertainty (GSD² or ±%)", "不确定度", "spread", False,
+                 help="optional: this row's spread, a GSD² (1.2) or a ± percentage (±15%); blank = the default "
+                      "of its provenance (Factors sheet, provenance_uncertainty)",
+                 help_zh="可选:本行数据的离散程度,填 GSD²(如 1.2)或 ± 百分比(如 ±15%);空白则按数据来源取缺省值"
+                         "(系数表 provenance_uncertainty)")
 _PROCESS = Column("process", "Process", "工序", "text", help="e.g. cleaning, machining, painting",
                   help_zh="如清洗、机加工、涂装")
 
@@ -99,7 +105,7 @@ TABLES: dict[str, TableSchema] = {t.name: t for t in (
         Column("flow", "Flow", "流向", "choice", False, "flow",
                help="consumed (default) or exported; exported energy is subtracted",
                help_zh="消耗(缺省)或外供;外供能源从合计中扣除"),
-        _PROV, _NOTE),
+        _PROV, _SPREAD, _NOTE),
         "Energy and energy-carrying media consumed, per process and energy type (GB/T 2589-2020). Fuel, "
         "electricity and heat rows also give the greenhouse-gas emissions (setting ghg_from_energy).",
         "按工序和能源种类填写消耗的能源和耗能工质(GB/T 2589-2020)。燃料、电力和热力同时用于计算温室气体排放"
@@ -112,14 +118,14 @@ TABLES: dict[str, TableSchema] = {t.name: t for t in (
                help="raw_material, auxiliary_material, repair_material, replacement_part, blank, casting, "
                     "bar_stock, purchased_part, other; core = used cores (not counted)",
                help_zh="原材料、辅助材料、修复材料、更换件、毛坯、铸件、棒料、外购件、其他;旧件不计入消耗"),
-        _qty("mass consumed", "消耗质量"), _unit("a mass unit (kg, t …)", "质量单位(kg、t 等)"), _PROV, _NOTE),
+        _qty("mass consumed", "消耗质量"), _unit("a mass unit (kg, t …)", "质量单位(kg、t 等)"), _PROV, _SPREAD, _NOTE),
         "Materials consumed. Used cores are not a consumption.", "消耗的物料。旧件(废旧产品)不计为消耗。"),
     TableSchema("water", "Water", "水", (
         _side(), _PROCESS,
         Column("stream", "Stream", "类型", "choice", True, "stream",
                help="fresh_water (withdrawn) or wastewater (discharged)", help_zh="新水(取用)或废水(排放)"),
         _qty("volume (or mass: 1 t of water = 1 m3)", "水量(也可按质量:1 吨水 = 1 m3)"),
-        _unit("a volume unit (m3, L …) or t / 吨", "体积单位(m3、L 等)或 t / 吨"), _PROV, _NOTE),
+        _unit("a volume unit (m3, L …) or t / 吨", "体积单位(m3、L 等)或 t / 吨"), _PROV, _SPREAD, _NOTE),
         "Fresh water withdrawn and wastewater discharged.", "新水取用量和废水排放量。"),
     TableSchema("ghg", "GHG sources", "温室气体排放源", (
         _side(), _PROCESS,
@@ -134,7 +140,7 @@ TABLES: dict[str, TableSchema] = {t.name: t for t in (
         Column("flow", "Flow", "流向", "choice", False, "flow",
                help="consumed/emitted (default) or exported; exported electricity and heat are subtracted",
                help_zh="消耗/排放(缺省)或外供;外供电力和热力从合计中扣除"),
-        _PROV, _NOTE),
+        _PROV, _SPREAD, _NOTE),
         "Greenhouse-gas sources the Energy sheet cannot give (GB/T 32150-2015): process gases, refrigerant and "
         "SF6 leaks, CO2 shielding gas. Fuels, purchased electricity and heat come from the Energy sheet.",
         "能源表无法给出的温室气体排放源(GB/T 32150-2015):工艺气体、制冷剂和 SF6 泄漏、二氧化碳保护气。燃料、"
@@ -145,14 +151,14 @@ TABLES: dict[str, TableSchema] = {t.name: t for t in (
                source="pollution_equivalents (air) | lumped_pollutants",
                help="an air pollutant of the pollution_equivalents table (key or name), or vocs",
                help_zh="污染当量值表中的大气污染物(键或名称),或挥发性有机物 vocs"),
-        _qty("mass emitted", "排放质量"), _unit("a mass unit (kg, t …)", "质量单位(kg、t 等)"), _PROV, _NOTE),
+        _qty("mass emitted", "排放质量"), _unit("a mass unit (kg, t …)", "质量单位(kg、t 等)"), _PROV, _SPREAD, _NOTE),
         "Air pollutants emitted, by species.", "按物种填写排放的大气污染物。"),
     TableSchema("water_pollutants", "Water pollutants", "水污染物", (
         _side(), _PROCESS,
         Column("pollutant", "Water pollutant", "水污染物", "key", True, source="pollution_equivalents (water)",
                help="a water pollutant of the pollution_equivalents table (key or name)",
                help_zh="污染当量值表中的水污染物(键或名称)"),
-        _qty("mass discharged", "排放质量"), _unit("a mass unit (kg, t …)", "质量单位(kg、t 等)"), _PROV, _NOTE),
+        _qty("mass discharged", "排放质量"), _unit("a mass unit (kg, t …)", "质量单位(kg、t 等)"), _PROV, _SPREAD, _NOTE),
         "Water pollutants discharged, by species.", "按物种填写排放的水污染物。"),
     TableSchema("solid_waste", "Solid waste", "固体废物", (
         _side(),
@@ -160,7 +166,7 @@ TABLES: dict[str, TableSchema] = {t.name: t for t in (
                help_zh="如磨削污泥、废漆渣"),
         Column("category", "Category", "类别", "choice", True, "waste_category", help="general or hazardous",
                help_zh="一般固废或危险废物"),
-        _qty("mass generated", "产生质量"), _unit("a mass unit (kg, t …)", "质量单位(kg、t 等)"), _PROV, _NOTE),
+        _qty("mass generated", "产生质量"), _unit("a mass unit (kg, t …)", "质量单位(kg、t 等)"), _PROV, _SPREAD, _NOTE),
         "Solid waste generated, general and hazardous.", "产生的一般固体废物和危险废物。"),
     TableSchema("parts", "Parts ledger", "零件清单", (
         Column("part_id", "Part id", "零件编号", "text", help="your part number", help_zh="零件编号"),
@@ -365,6 +371,8 @@ def parse_value(column: Column, raw, words: ChoiceWords | None = None):
         return value
     if column.kind == "bool":
         return parse_bool(raw)
+    if column.kind == "spread":
+        return parse_spread(raw)
     text = str(raw).strip() if not isinstance(raw, float) or not raw.is_integer() else str(int(raw))
     if column.kind == "choice":
         words = words or choice_words()

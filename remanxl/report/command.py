@@ -34,8 +34,9 @@ def default_output(paths: list[Path]) -> Path:
 
 
 def run(paths, output=None, sort: str = "product", jobs: int | None = None, browser: str | None = None,
-        out=None, err=None) -> int:
-    """The ``report`` command; returns its exit code."""
+        out=None, err=None, uncertainty: tuple | None = None) -> int:
+    """The ``report`` command; returns its exit code.  ``uncertainty`` = (draws, seed) adds the section
+    on how sure the savings are (one product only)."""
     import sys
 
     out, err = out or sys.stdout, err or sys.stderr
@@ -57,11 +58,14 @@ def run(paths, output=None, sort: str = "product", jobs: int | None = None, brow
         _say(err, Msg("report.cli.sort", value=sort))
         return EXIT_USAGE
     portfolio = len(paths) > 1 or paths[0].is_dir()
+    if portfolio and uncertainty:
+        _say(err, Msg("report.cli.unc_portfolio"))
+        return EXIT_USAGE
     try:
         if portfolio:
             html, code = _portfolio(paths, dst, sort_key, jobs, err)
         else:
-            html, code = _product(paths[0], err)
+            html, code = _product(paths[0], err, uncertainty)
     except OSError as exc:  # a file that cannot be opened (locked, no permission)
         _say(err, Msg("report.cli.read", path=exc.filename or paths[0], why=exc.strerror or str(exc)))
         return EXIT_INPUT
@@ -83,11 +87,11 @@ def _output_problem(dst: Path):
     return None
 
 
-def _product(path: Path, err):
+def _product(path: Path, err, uncertainty: tuple | None = None):
     from remanxl.report.render import render_product
     from remanxl.report.sources import load
 
-    loaded = load(path)
+    loaded = load(path, uncertainty=uncertainty)
     if not loaded.ok:
         _say(err, Msg("report.cli.problems", path=path, n=len(loaded.problems)))
         err.write("".join(f"  - {tr(p, 'both')}\n" for p in loaded.problems))

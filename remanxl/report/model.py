@@ -16,6 +16,7 @@ from remanxl.i18n import Msg
 from remanxl.report import names
 from remanxl.report.cells import Column, Num, T, Table, Text, column_decimals, plain, pointer
 from remanxl.report.charts import GROUP_COLOURS, Bar, bar_chart
+from remanxl.report.uncertainty import uncertainty_section
 
 SIDES = ("reman", "original")
 PROVENANCES = ("measured", "oem_data", "estimated", "literature", "unspecified")
@@ -76,6 +77,7 @@ class ProductReport:
     warnings: list[tuple[Text, str]]
     settings: Table
     generated: Text
+    uncertainty: object = None  # remanxl.report.uncertainty.UncertaintySection, when the evaluation has one
     signoff: list[Text] = field(default_factory=lambda: [T("report.sign.prepared"), T("report.sign.checked"),
                                                          T("report.sign.approved")])
 
@@ -108,6 +110,7 @@ def product_report(ev: dict, generated: str) -> ProductReport:
         warnings=_warnings(ev),
         settings=_settings_table(s, changed_only=False),
         generated=T("report.generated", when=generated, version=__version__),
+        uncertainty=uncertainty_section(ev),
     )
 
 

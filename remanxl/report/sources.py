@@ -31,26 +31,39 @@ class Loaded:
         return self.evaluation is not None
 
 
-def load(path: str | Path, split: bool = True) -> Loaded:
-    """The evaluation of one file (``split`` as in :func:`remanxl.workbook.io.evaluate_workbook`)."""
+def load(path: str | Path, split: bool = True, uncertainty: tuple | None = None) -> Loaded:
+    """The evaluation of one file (``split`` as in :func:`remanxl.workbook.io.evaluate_workbook`);
+    ``uncertainty`` = (draws, seed) adds the Monte Carlo (``remanxl evaluate --uncertainty``)."""
     path = Path(path)
     if path.suffix.lower() in WORKBOOK_SUFFIXES:
-        return _workbook(path, split)
+        return _workbook(path, split, uncertainty)
     if path.suffix.lower() == ".json":
-        return _json(path)
+        return _json(path, uncertainty)
     return Loaded(path, problems=[Msg("report.cli.kind", path=path.name)])
 
 
-def _workbook(path: Path, split: bool) -> Loaded:
+def _workbook(path: Path, split: bool, uncertainty: tuple | None = None) -> Loaded:
     from remanxl.workbook.io import evaluate_workbook
 
     outcome = evaluate_workbook(path, write=False, split=split)
     if not outcome.ok:
         return Loaded(path, problems=[str(p) for p in outcome.problems])
-    return Loaded(path, outcome.evaluation.to_dict())
+    return Loaded(path, _with_uncertainty(outcome.evaluation, uncertainty, True))
 
 
-def _json(path: Path) -> Loaded:
+def _with_uncertainty(ev, uncertainty: tuple | None, in_workbook: bool) -> dict:
+    """The JSON form, with each rate's band and sensitivity when asked (as ``remanxl evaluate`` prints them)."""
+    out = ev.to_dict()
+    if uncertainty:
+        from remanxl.method.montecarlo import simulate
+        from remanxl.sheet.bands import uncertainty_dict
+
+        for symbol, d in uncertainty_dict(simulate(ev, *uncertainty), in_workbook).items():
+            out["indicators"][symbol].update(d)
+    return out
+
+
+def _json(path: Path, uncertainty: tuple | None = None) -> Loaded:
     """An evaluation file (``"format": "remanxl-evaluation"``) is evaluated; a saved output is taken as it is."""
     from remanxl.method.errors import InputError
 
@@ -64,12 +77,15 @@ def _json(path: Path) -> Loaded:
         if missing or symbols:
             why = ", ".join(missing + [f"indicators/{s}" for s in symbols])
             return Loaded(path, problems=[Msg("report.cli.json", path=path.name, why=f"missing {why}")])
+        if uncertainty:  # a saved output has no rows to draw from: its own bands, if any, are shown
+            return Loaded(path, problems=[Msg("report.cli.unc_saved", path=path.name)])
         return Loaded(path, data)
     from remanxl import evaluate
     from remanxl.method.inputs import EvaluationInput
 
     try:
-        return Loaded(path, evaluate(EvaluationInput.from_dict(data, path.name)).to_dict())
+        return Loaded(path, _with_uncertainty(evaluate(EvaluationInput.from_dict(data, path.name)), uncertainty,
+                                              False))
     except InputError as exc:
         return Loaded(path, problems=[str(p) for p in exc.problems])
 

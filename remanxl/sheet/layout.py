@@ -56,6 +56,8 @@ FACTOR_TABLES = {
     "ncv_units": "NcvUnits",
     "energy_ghg_sources": "EnergyGhgSources",
     "densities": "Densities",
+    "provenance_uncertainty": "ProvenanceUncertainty",
+    "factor_uncertainty": "FactorUncertainty",
 }
 #: The user's own words (field, alias, key) on the Factors sheet: added to the vocabulary.
 ALIASES_TABLE = "Aliases"
@@ -69,7 +71,7 @@ FACTOR_SPARE_ROWS = 8
 
 #: Width of each input column (characters), by column key; a table may differ (WIDTHS_BY_TABLE).
 WIDTHS = {"side": 11, "process": 16, "energy_type": 20, "quantity": 12, "unit": 9, "flow": 10, "provenance": 12,
-          "note": 30, "material": 22, "category": 16, "stream": 13, "source": 18, "pollutant": 18, "part_id": 11,
+          "uncertainty": 14, "note": 30, "material": 22, "category": 16, "stream": 13, "source": 18, "pollutant": 18, "part_id": 11,
           "name": 22, "unit_mass_kg": 11, "fate": 15, "intact_count": 10, "washable_count": 10, "cleaned_count": 10,
           "consumable": 10, "old_part_treatment": 17, "new_unit_mass_kg": 11}
 WIDTHS_BY_TABLE = {("solid_waste", "stream"): 22, ("solid_waste", "category"): 11, ("parts", "quantity"): 10}
