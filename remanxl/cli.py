@@ -87,9 +87,10 @@ def _report_problems(source: str, problems, err, lang: str = "en", show_all: boo
         err.write("  " + tr(Msg("cli.more_problems", count=len(problems) - len(shown)), lang) + "\n")
 
 
-def _emit(ev, fmt: str, lang: str = "en", uncertainty=None) -> None:
-    """Print an evaluation; ``uncertainty`` = (draws, seed, in_workbook) adds the Monte Carlo."""
-    extra = _simulate(ev, *uncertainty) if uncertainty else None
+def _emit(ev, fmt: str, lang: str = "en", uncertainty=None, simulation=None) -> None:
+    """Print an evaluation; ``uncertainty`` = (draws, seed, in_workbook) adds the Monte Carlo (the one of
+    ``simulation`` when the workbook's run made it already)."""
+    extra = _simulate(ev, *uncertainty, simulation=simulation) if uncertainty else None
     if fmt == "json":
         out = ev.to_dict()
         for symbol, d in (extra or {}).items():
@@ -102,11 +103,11 @@ def _emit(ev, fmt: str, lang: str = "en", uncertainty=None) -> None:
             _print_bands(extra, sys.stdout)
 
 
-def _simulate(ev, draws: int, seed, in_workbook: bool) -> dict:
+def _simulate(ev, draws: int, seed, in_workbook: bool, simulation=None) -> dict:
     from remanxl.method.montecarlo import simulate
     from remanxl.sheet.bands import uncertainty_dict
 
-    return uncertainty_dict(simulate(ev, draws, seed), in_workbook)
+    return uncertainty_dict(simulation or simulate(ev, draws, seed), in_workbook)
 
 
 def _print_bands(extra: dict, out) -> None:
@@ -172,7 +173,7 @@ def _evaluate_book(path: Path, output, fmt: str, write: bool, lang: str = "en", 
     from remanxl.workbook.safety import UnsafeWorkbookError
 
     try:
-        outcome = evaluate_workbook(path, output, write=write)
+        outcome = evaluate_workbook(path, output, write=write, uncertainty=uncertainty)  # bands on the Dashboard
     except UnsafeWorkbookError as exc:
         sys.stderr.write(f"remanxl: refused: {exc}\n")
         return EXIT_INPUT
@@ -182,7 +183,7 @@ def _evaluate_book(path: Path, output, fmt: str, write: bool, lang: str = "en", 
     if not outcome.ok:
         _report_problems(str(path), outcome.problems, sys.stderr, lang, show_all)
         return EXIT_INPUT
-    _emit(outcome.evaluation, fmt, lang, uncertainty and (*uncertainty, True))
+    _emit(outcome.evaluation, fmt, lang, uncertainty and (*uncertainty, True), outcome.simulation)
     if outcome.written and fmt == "table":
         from remanxl.i18n import Msg, tr
 

@@ -147,3 +147,27 @@ def test_the_example_prints_in_the_pages_a_person_expects(example, tmp_path, lo)
         first_lines.append(next(line for line in text.splitlines() if line.strip()).split()[0])
     assert first_lines[1] == "Dashboard" and first_lines[2] != "Dashboard"  # one page
     assert first_lines.count("Energy") == 1  # the example's few energy rows: one page, not the table's 60
+
+
+def test_uncertainty_bands_are_written_for_the_dashboards_error_bars_and_only_then(tmp_path):
+    pytest.importorskip("numpy")
+    from openpyxl import load_workbook
+
+    from remanxl.cli import main
+    from remanxl.sheet.layout import SUMMARY_FIRST_ROW
+
+    plain = build_template(tmp_path / "plain.xlsx", load_example())
+    banded = build_template(tmp_path / "banded.xlsx", load_example())
+    assert main(["evaluate", str(plain)]) == 0
+    assert main(["evaluate", str(banded), "--uncertainty", "2000", "--seed", "5", "--format", "json"]) == 0
+    minus, plus = (get_column_letter(SUMMARY_COL[k] + 1) for k in ("band_minus", "band_plus"))
+    for path, expect in ((plain, False), (banded, True)):
+        ws = load_workbook(path)[SUMMARY_SHEET]
+        se = SUMMARY_FIRST_ROW + [i.symbol for i in INDICATORS].index("SE")
+        arms = ws[f"{minus}{se}"].value, ws[f"{plus}{se}"].value
+        if expect:
+            assert all(isinstance(a, float) and 0 <= a < 0.2 for a in arms)
+        else:
+            assert arms == (None, None) or arms == ("", "")
+    for chart in charts(banded):
+        assert '<errValType val="cust"/>' in chart and "<plus>" in chart and "<minus>" in chart

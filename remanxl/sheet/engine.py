@@ -160,16 +160,18 @@ class Outcome:
     evaluation: Evaluation | None
     problems: list[Located]
     written: bool = False
+    simulation: object = None  # the Monte Carlo run with the evaluation (recompute(uncertainty=…)), if any
 
     @property
     def ok(self) -> bool:
         return self.evaluation is not None and not self.problems
 
 
-def recompute(book: Workbook, write: bool = True, now: str | None = None) -> Outcome:
+def recompute(book: Workbook, write: bool = True, now: str | None = None, uncertainty=None) -> Outcome:
     """Read → validate → compute → write the summary; on any problem write nothing but the report.
 
     ``now`` (ISO 8601) is the time the summary records (default: when the evaluation was computed).
+    ``uncertainty`` = (draws, seed) also runs the Monte Carlo, whose bands the summary shows.
     """
     from remanxl.sheet.reader import WorkbookReadError
     from remanxl.sheet.summary import build_summary
@@ -184,6 +186,11 @@ def recompute(book: Workbook, write: bool = True, now: str | None = None) -> Out
     book.clear_problems()
     if now:
         result.evaluation.computed_at = now
+    simulation = None
+    if uncertainty is not None:
+        from remanxl.method.montecarlo import simulate
+
+        simulation = simulate(result.evaluation, *uncertainty)
     if write:
-        book.write_summary(build_summary(result.evaluation, result.fingerprint))
-    return Outcome(book.name, result.evaluation, [], write)
+        book.write_summary(build_summary(result.evaluation, result.fingerprint, simulation))
+    return Outcome(book.name, result.evaluation, [], write, simulation)

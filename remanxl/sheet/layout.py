@@ -165,11 +165,13 @@ SUMMARY_COLUMNS = (
     ("denominator", "Denominator 分母", 14), ("unit", "Unit 单位", 9), ("basis", "Basis 基准", 36),
     ("status", "Status 状态", 12), ("warnings", "Warnings / reason 提示", 50), ("formula", "Formula 公式", 34),
     ("live", "=REMAN_* with the add-in 加载项函数", 16), ("chart", "Chart value 图表值", 8),
+    ("band_minus", "Value − P5 值减P5", 8), ("band_plus", "P95 − value P95减值", 8),
 )
 SUMMARY_COL = {key: i for i, (key, _, _) in enumerate(SUMMARY_COLUMNS)}  # 0-based
 #: Columns of the Summary that are folded away (the chart's own values: errors where a rate is undefined,
-#: so that no chart shows an undefined rate as 0 %).
-SUMMARY_HIDDEN = ("chart",)
+#: so that no chart shows an undefined rate as 0 %; the Monte Carlo band as the charts' error bars, blank
+#: when no uncertainty was computed).
+SUMMARY_HIDDEN = ("chart", "band_minus", "band_plus")
 
 #: Cells of the Summary's folded column that remanxl fills for the Dashboard: its audit in a few numbers.
 SUMMARY_FEED = {"share_estimated": 1, "warning_count": 2, "top_warnings": (3, 4, 5)}  # rows of the chart column

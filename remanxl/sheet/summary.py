@@ -75,11 +75,12 @@ def has_data(ev: Evaluation) -> bool:
     return any(ev.breakdowns["lines"].values()) or bool(ev.breakdowns["parts"]["removed"]["count"])
 
 
-def build_summary(ev: Evaluation, fingerprint: dict | None = None) -> SummaryModel:
+def build_summary(ev: Evaluation, fingerprint: dict | None = None, simulation=None) -> SummaryModel:
     """The Summary sheet for ``ev``: the 14 indicators as native formulas (they follow every edit, with or
     without remanxl) whose cached values are remanxl's, and remanxl's audit as values, with the
     ``fingerprint`` of the inputs it read (see :mod:`remanxl.sheet.fingerprint`) so that the sheet shows
-    when the audit is out of date."""
+    when the audit is out of date; with a ``simulation`` (:func:`remanxl.method.montecarlo.simulate`), its
+    P5–P95 bands as the Dashboard charts' error bars and a table of them."""
     from remanxl import METHOD_VERSION, __version__
     from remanxl.i18n import Msg, tr
 
@@ -132,11 +133,16 @@ def build_summary(ev: Evaluation, fingerprint: dict | None = None) -> SummaryMod
               "rx percent")
         m.put(row, c["chart"], Formula(f"IF(ISNUMBER({letter['value']}{row}),{letter['value']}{row},NA())",
                                        _num(r.value) if r.value is not None else CellError("#N/A")), "rx percent")
+        minus, plus = _band_arms(simulation, info.symbol, r.value)
+        m.put(row, c["band_minus"], minus, "rx percent")
+        m.put(row, c["band_plus"], plus, "rx percent")
     warnings = [tr(w, lang) for w in ev.warnings]
     _feed(m, ev, warnings, [f"{i.symbol}: {tr(w, lang)}" for i in INDICATORS for w in ev[i.symbol].warnings])
     row = SUMMARY_FIRST_ROW + len(INDICATORS) + 1
     row = _section_list(m, row, "Warnings 提示", warnings or ["none 无"])
     row = _provenance(m, row, ev)
+    if simulation is not None:
+        row = _bands(m, row, simulation)
     row = _breakdowns(m, row, ev, lang)
     row = _settings(m, row, ev)
     row = _factors(m, row, ev)
@@ -145,6 +151,24 @@ def build_summary(ev: Evaluation, fingerprint: dict | None = None) -> SummaryMod
 
 
 STATUS = {CONFIRMED: Choice("confirmed", "已确认"), INTERPRETED: Choice("interpreted", "解读")}
+
+
+def _band_arms(simulation, symbol: str, value) -> tuple:
+    """(value − P5, P95 − value) of a rate's Monte Carlo band: the error bar either side of its bar; blank
+    without a simulation or a band."""
+    band = simulation.bands.get(symbol) if simulation is not None else None
+    if band is None or value is None or band.p5 is None or band.p5 != band.p5:
+        return "", ""
+    return _num(max(value - band.p5, 0.0)), _num(max(band.p95 - value, 0.0))
+
+
+def _bands(m, row, simulation) -> int:
+    from remanxl.sheet.bands import band_table
+
+    headers, rows = band_table(simulation)
+    styles = ["rx text"] + ["rx percent"] * 6 + ["rx count", "rx text"]
+    return _table(m, row, "Uncertainty: Monte Carlo bands 不确定度:蒙特卡洛区间 (P5 … P95)", list(headers), rows,
+                  styles) + 0
 
 
 def _lang_text(en: str, zh: str, lang: str) -> str:

@@ -29,10 +29,10 @@ from remanxl.sheet.layout import (DASHBOARD_SHEET, SUMMARY_AUDIT_ROW, SUMMARY_CO
 #: One colour per Class I group (bars, headings): energy and resources, pollutants, implementation.
 GROUP_COLOURS = {"energy_resource": "2E75B6", "pollutant": "548235", "implementation": "BF8F00"}
 GROUP_FILLS = {"energy_resource": "DDEBF7", "pollutant": "E2EFDA", "implementation": "FFF2CC"}
-#: Column widths (characters): symbol, indicator, value, status, unit, a gap, then the charts.
-WIDTHS = (7, 54, 9, 18, 8, 2, 10, 10, 10, 10, 10, 10)
+#: Column widths (characters): symbol, indicator, value, status, unit, the P5–P95 band, a gap, then the charts.
+WIDTHS = (7, 54, 9, 18, 8, 12, 2, 10, 10, 10, 10, 10, 10)
 FIRST_ROW = 7  # the first indicator group's heading
-CHART_COL = "G"
+CHART_COL = "H"
 CHART_ROWS = 27  # rows (15 points each) the three charts share, from the table's header down past the warnings
 ROW_CM = 0.529  # a 15-point row, in cm
 
@@ -85,8 +85,8 @@ def build_dashboard(wb, position: int = 1):
         ws[cell].style = "rx note"
     ws["A4"] = f"={_summary('group', SUMMARY_STATUS_ROW)}"
     ws["A5"] = f"={_summary('group', SUMMARY_AUDIT_ROW)}"
-    ws.merge_cells("A4:L4")
-    ws.merge_cells("A5:L5")
+    ws.merge_cells("A4:M4")
+    ws.merge_cells("A5:M5")
     ws["A4"].font = Font(name="Calibri", size=12, bold=True)
     ws["A5"].font = Font(name="Calibri", size=9, italic=True, color="595959")
     for cell in ("A4", "A5"):
@@ -94,14 +94,14 @@ def build_dashboard(wb, position: int = 1):
     ws.row_dimensions[5].height = 26
     _badge_colours(ws)
 
-    heads = ("Symbol 符号", "Indicator 指标", "Value 值", "Status 状态", "Unit 单位")
+    heads = ("Symbol 符号", "Indicator 指标", "Value 值", "Status 状态", "Unit 单位", "P5–P95 区间")
     for j, head in enumerate(heads, start=1):
         ws.cell(6, j, head).style = "rx header"
     for group, index, row in _layout_rows():
         if index is None:
             en, zh = GROUPS[group]
             ws.cell(row, 1, _in_language(en, zh)).style = "rx group"
-            ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=5)
+            ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=len(heads))
             ws.cell(row, 1).fill = PatternFill("solid", fgColor=GROUP_FILLS[group])
             continue
         info = INDICATORS[index]
@@ -112,6 +112,7 @@ def build_dashboard(wb, position: int = 1):
         ws.cell(row, 3, f'=IF(ISNUMBER({value}),{value},"n/a")').style = "rx percent"
         ws.cell(row, 4, f"={_summary('status', srow)}").style = "rx text"
         ws.cell(row, 5, f"={_summary('unit', srow)}").style = "rx text"
+        ws.cell(row, 6, _band_formula(srow)).style = "rx text"
     last = _layout_rows()[-1][2]
     _charts(ws)
     row = last + 2
@@ -125,10 +126,17 @@ def build_dashboard(wb, position: int = 1):
     for k in range(len(SUMMARY_FEED["top_warnings"])):
         row += 1
         ws.cell(row, 2, f'=IF({_feed("top_warnings", k)}="","",{_feed("top_warnings", k)})').style = "rx warning"
-        ws.merge_cells(start_row=row, start_column=2, end_row=row, end_column=5)
+        ws.merge_cells(start_row=row, start_column=2, end_row=row, end_column=6)
         ws.row_dimensions[row].height = 40  # three lines of a long warning
     ws.freeze_panes = None
     return ws
+
+
+def _band_formula(srow: int) -> str:
+    """"P5–P95" of a rate, from the error-bar arms remanxl writes with --uncertainty; blank without them."""
+    value, minus, plus = _summary("value", srow), _summary("band_minus", srow), _summary("band_plus", srow)
+    return (f'=IF(AND(ISNUMBER({value}),ISNUMBER({minus})),TEXT({value}-{minus},"0.0%")&" – "'
+            f'&TEXT({value}+{plus},"0.0%"),"")')
 
 
 def _badge_colours(ws) -> None:
@@ -141,10 +149,10 @@ def _badge_colours(ws) -> None:
                                   (f'ISNUMBER(SEARCH("{invalid}",$A$4))', red),
                                   (f'ISNUMBER(SEARCH("评价有效",$A$4))', green),
                                   (f'ISNUMBER(SEARCH("无效",$A$4))', red)):
-        ws.conditional_formatting.add("A4:L4", FormulaRule(formula=[formula], fill=PatternFill("solid", bgColor=fill),
+        ws.conditional_formatting.add("A4:M4", FormulaRule(formula=[formula], fill=PatternFill("solid", bgColor=fill),
                                                            font=Font(color=font, bold=True)))
     for needle in (stale, "已过期"):
-        ws.conditional_formatting.add("A5:L5", FormulaRule(formula=[f'ISNUMBER(SEARCH("{needle}",$A$5))'],
+        ws.conditional_formatting.add("A5:M5", FormulaRule(formula=[f'ISNUMBER(SEARCH("{needle}",$A$5))'],
                                                            fill=PatternFill("solid", bgColor=amber[0]),
                                                            font=Font(color=amber[1], bold=True)))
 
@@ -204,10 +212,27 @@ def _chart(ws, summary, group: str, first: int, last: int, height_cm: float) -> 
     chart.x_axis.txPr = _font(800)
     chart.y_axis.txPr = _font(800)
     bars.dLbls.txPr = _font(800)
+    bars.errBars = _band_bars(summary, first, last)
     chart.legend = None
     chart.visible_cells_only = False  # the Summary's chart column is folded away
     chart.height, chart.width = height_cm, 13
     return chart
+
+
+def _band_bars(summary, first: int, last: int):
+    """Error bars from the P5–P95 arms on the Summary: none where the cells are blank (no Monte Carlo run)."""
+    from openpyxl.chart.data_source import NumDataSource, NumRef
+    from openpyxl.chart.error_bar import ErrorBars
+
+    def arm(key: str) -> NumDataSource:
+        col = SUMMARY_COL[key] + 1
+        return NumDataSource(numRef=NumRef(f=str(Reference(summary, min_col=col, min_row=first, max_row=last))))
+
+    bars = ErrorBars(errBarType="both", errValType="cust", noEndCap=False, plus=arm("band_plus"),
+                     minus=arm("band_minus"))
+    bars.spPr = GraphicalProperties(ln=None)
+    bars.spPr.line.solidFill = "404040"
+    return bars
 
 
 def _font(size: int, bold: bool = False):

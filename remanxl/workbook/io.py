@@ -342,11 +342,12 @@ def _no_cyclic_gc():
 
 
 def evaluate_workbook(path: str | Path, output: str | Path | None = None, write: bool = True, split: bool = True,
-                      now: str | None = None):
+                      now: str | None = None, uncertainty=None):
     """Evaluate one workbook file; on any problem nothing is written and the problems are returned.
 
     ``split`` as in :func:`start_assessing` (a batch, which keeps every core busy with workbooks of its
-    own, turns it off).  Returns a :class:`~remanxl.sheet.engine.Outcome`.
+    own, turns it off); ``uncertainty`` = (draws, seed) adds the Monte Carlo, written with the summary.
+    Returns a :class:`~remanxl.sheet.engine.Outcome`.
     """
     from remanxl.sheet.engine import Outcome, recompute  # light: the core loads in prefetch()
 
@@ -356,7 +357,7 @@ def evaluate_workbook(path: str | Path, output: str | Path | None = None, write:
         from remanxl.workbook.xlsxpatch import write_sheet  # noqa: F401 - the summary writer loads while the file is read
 
         with _no_cyclic_gc():
-            outcome = recompute(book, write, now)
+            outcome = recompute(book, write, now, uncertainty)
     except UnsafeWorkbookError as exc:
         return Outcome(book.name, None, [Located.whole_file(str(exc))])
     finally:

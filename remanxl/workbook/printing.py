@@ -69,7 +69,7 @@ def set_up_printing(wb, product: str | None = None) -> None:
         _header_footer(ws, product)
         if ws.title == DASHBOARD_SHEET:
             _page(ws, landscape=True, fit_height=1)
-            ws.print_area = f"A1:L{ws.max_row}"
+            ws.print_area = f"A1:M{ws.max_row}"
         elif ws.title == GUIDE_SHEET:
             _page(ws, landscape=True)
         elif ws.title in inputs:
