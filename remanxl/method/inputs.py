@@ -317,6 +317,10 @@ class EvaluationInput:
         if not isinstance(factors, dict):
             problems.append(Problem("factors", None, None, "expected an object of table: [rows]"))
             factors = {}
+        for name, rows in list(factors.items()):
+            if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
+                problems.append(Problem("factors", None, name, "expected a list of objects (one per row)"))
+                del factors[name]
         aliases = data.get("aliases", [])
         if not isinstance(aliases, list) or not all(isinstance(r, dict) for r in aliases):
             problems.append(Problem("aliases", None, None, "expected a list of objects (field, alias, key)"))
@@ -332,6 +336,8 @@ class EvaluationInput:
             data = json.loads(text)
         except json.JSONDecodeError as exc:
             raise InputError(f"{source or 'evaluation'}: not valid JSON: {exc}") from None
+        except RecursionError:  # thousands of nested brackets: no evaluation file is more than a few deep
+            raise InputError(f"{source or 'evaluation'}: nested too deeply to be an evaluation file") from None
         return cls.from_dict(data, source)
 
     def to_dict(self) -> dict:
