@@ -321,15 +321,22 @@ def _no_cyclic_gc():
 
 
 def evaluate_workbook(path: str | Path, output: str | Path | None = None, write: bool = True, split: bool = True,
-                      now: str | None = None):
+                      now: str | None = None, ignore_lock: bool = False):
     """Evaluate one workbook file; on any problem nothing is written and the problems are returned.
 
     ``split`` as in :func:`start_assessing` (a batch, which keeps every core busy with workbooks of its
-    own, turns it off).  Returns a :class:`~remanxl.sheet.engine.Outcome`.
+    own, turns it off).  A workbook to be written that another program holds open (its lock file is
+    beside it) is refused unless ``ignore_lock``.  Returns a :class:`~remanxl.sheet.engine.Outcome`.
     """
     from remanxl.sheet.engine import Outcome, recompute  # light: the core loads in prefetch()
+    from remanxl.workbook.files import FileRefused, refuse_if_open
 
     book = FileWorkbook(path, output, split)
+    if write and not ignore_lock:
+        try:
+            refuse_if_open(book.path, book.output)
+        except FileRefused as exc:
+            return Outcome(book.name, None, [Located.whole_file(exc.msg)])
     try:
         book.prefetch()
         from remanxl.workbook.xlsxpatch import write_sheet  # noqa: F401 - the summary writer loads while the file is read
@@ -337,7 +344,7 @@ def evaluate_workbook(path: str | Path, output: str | Path | None = None, write:
         with _no_cyclic_gc():
             outcome = recompute(book, write, now)
     except UnsafeWorkbookError as exc:
-        return Outcome(book.name, None, [Located.whole_file(str(exc))])
+        return Outcome(book.name, None, [Located.whole_file(exc.args[0] if exc.args else str(exc))])
     finally:
         book.close()  # nothing left to do once the assessment was collected
     outcome.path = book.path
