@@ -26,6 +26,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
                       "backup", "{name}:工作簿已损坏({why});未写入任何内容;请用 Excel 打开后另存,或使用备份"),
     "files.encrypted": ("{name}: part {part} is encrypted; remanxl reads workbooks without a password: save a copy "
                         "without one", "{name}:部件 {part} 已加密;remanxl 只能读取无密码的工作簿:请另存一份无密码副本"),
+    "files.table_unreadable": ("{name}: the Excel table {table} cannot be read ({why}); a table needs its header "
+                               "row and at least one row below it: in Excel, Table Design > Resize Table, and "
+                               "include one more row",
+                               "{name}:无法读取 Excel 表 {table}({why});表需要标题行及其下至少一行:请在 Excel 中"
+                               "用“表设计 > 调整表格大小”多包含一行"),
     # a write that could not finish
     "files.disk_full": ("cannot write {path}: the disk is full; free some space and run again (nothing was changed)",
                         "无法写入 {path}:磁盘已满;请腾出空间后重试(未做任何修改)"),

@@ -25,7 +25,7 @@ from importlib import resources
 
 from remanxl.i18n import Msg
 from remanxl.method.errors import InputError, Problem
-from remanxl.method.values import is_blank, parse_bool, parse_number
+from remanxl.method.values import MAX_NUMBER, is_blank, parse_bool, parse_number
 from remanxl.method.vocabulary import ChoiceWords, choice_words
 
 SIDES = ("reman", "original")
@@ -410,10 +410,11 @@ def _parse_column(column: Column, raw: list, words: ChoiceWords | None = None) -
             return fault
 
     if column.kind == "number":
-        inf = math.inf
-        # ``0.0 <= v < inf`` is False for NaN, so NaN still goes through parse_value (blank).
-        values = [v if type(v) is float and 0.0 <= v < inf else None if v is None or v == "" else
-                  float(v) if type(v) is int and v >= 0 else slow(v) for v in raw]
+        top = MAX_NUMBER
+        # ``0.0 <= v <= top`` is False for NaN, so NaN still goes through parse_value (blank), as does a
+        # number too large (refused there, with its cell).
+        values = [v if type(v) is float and 0.0 <= v <= top else None if v is None or v == "" else
+                  float(v) if type(v) is int and 0 <= v <= top else slow(v) for v in raw]
         return values, bool(faults)
     if column.kind in ("text", "key", "unit"):
         # A str cell parses to itself stripped (None when blank).

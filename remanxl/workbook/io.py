@@ -19,6 +19,7 @@ from pathlib import Path
 
 import python_calamine as pc
 
+from remanxl.i18n import Msg
 from remanxl.sheet.layout import ALIASES_TABLE, READ_TABLES, SETTINGS_TABLE, STYLE_NAMES, SUMMARY_SHEET
 from remanxl.sheet.reader import Located, WorkbookReadError
 from remanxl.workbook.safety import UnsafeWorkbookError, check_cell_extents, check_in_background, table_sheet_parts
@@ -198,11 +199,25 @@ def read_blocks(path: Path, scan: bool = True, half: str | None = None) -> dict:
                  if name.casefold() in READ_TABLES and _in_half(READ_TABLES[name.casefold()], half)]
         if scan:
             check_cell_extents(path, _parts_of(names, table_sheet_parts(path), path))
-        return {canonical: _block(wb.get_table_by_name(name)) for name, canonical in names}
+        return {canonical: _block(_table(wb, name, path)) for name, canonical in names}
     except pc.CalamineError as exc:  # a part calamine cannot parse (the checksum test names damage)
         raise WorkbookReadError([Located.whole_file(f"{path.name}: cannot read the workbook: {exc}")]) from None
     finally:
         wb.close()
+
+
+def _table(wb, name: str, path: Path):
+    """calamine's table ``name``; a table it cannot lay out (a range of its header row alone makes the
+    reader panic, an exception outside ``Exception``) is told as the user's problem, with its name."""
+    try:
+        return wb.get_table_by_name(name)
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except pc.CalamineError:
+        raise
+    except BaseException as exc:  # noqa: BLE001 - pyo3's PanicException derives from BaseException
+        raise WorkbookReadError([Located.whole_file(Msg("files.table_unreadable", name=path.name, table=name,
+                                                        why=f"{type(exc).__name__}: {str(exc)[:80]}"))]) from None
 
 
 def _in_half(canonical: str, half: str | None) -> bool:

@@ -83,7 +83,9 @@ def _outcome(fn, path, args):
         return ("located", [(x.sheet, x.cell, x.row, x.column, x.message) for x in exc.located])
     except UnsafeWorkbookError as exc:
         return ("unsafe", str(exc))
-    except Exception as exc:  # noqa: BLE001 - reported by the parent
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as exc:  # noqa: BLE001 - reported by the parent (a reader's panic too: not a memory cap)
         return ("error", f"{type(exc).__name__}: {exc}")
 
 
