@@ -27,7 +27,9 @@ from remanxl.method.errors import RemanxlError
 MAX_ENTRIES = 10_000
 MAX_TOTAL_BYTES = 1 << 30  # 1 GiB uncompressed
 MAX_RATIO = 400  # uncompressed / compressed, per part (real sheets stay well under 100)
-MAX_DIMENSION_CELLS = 20_000_000  # e.g. 50,000 rows x 400 columns
+#: The largest sheet or table a reader lays out.  The largest realistic plant workbook's largest sheet
+#: (its 100,000-row parts ledger) is 23 columns x 100,024 rows, 2.3 million cells: this is 2.6 times that.
+MAX_DIMENSION_CELLS = 6_000_000
 _DIMENSION = re.compile(rb"<(?:\w+:)?dimension\s+ref=\"([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?\"")
 _DTD = re.compile(rb"<!DOCTYPE|<!ENTITY", re.IGNORECASE)
 #: A cell or row reference beyond column ZZ (3 letters) or row 999,999 (7 digits).
