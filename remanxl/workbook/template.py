@@ -165,6 +165,8 @@ def _settings(wb, inp: EvaluationInput | None):
         if isinstance(value, float) and value.is_integer():
             value = int(value)
         c = ws.cell(row, 3, value)
+        if isinstance(value, str):
+            c.data_type = "s"  # the user's words are text, even "=…" (openpyxl would write a formula)
         c.style = "rx input"
         ws.cell(row, 4, _options_text(spec)).style = "rx computed"
         ws.cell(row, 5, "=" + formulas.setting_read_formula(spec, f"C{row}")).style = "rx computed"
@@ -340,6 +342,8 @@ def _input_sheet(wb, sheet, inp: EvaluationInput | None):
         values = rows_in[k] if k < len(rows_in) else {}
         for i, c in enumerate(columns, start=1):
             cell = ws.cell(r, i, values.get(c.key))
+            if isinstance(cell.value, str):
+                cell.data_type = "s"  # the user's words are text, even "=…" (openpyxl would write a formula)
             cell.style = "rx input"
     forms = formulas.computed_column_formulas(sheet.table)
     for j, comp in enumerate(computed, start=len(columns) + 1):
