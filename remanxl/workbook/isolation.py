@@ -98,6 +98,8 @@ def _outcome(fn, path, args):
         return ("located", [(x.sheet, x.cell, x.row, x.column, x.message) for x in exc.located])
     except UnsafeWorkbookError as exc:
         return ("unsafe", str(exc))
+    except MemoryError:  # Python's own allocation failed under the cap (a Rust reader's aborts the child)
+        return ("unsafe", _too_much_memory(path, "MemoryError"))
     except (KeyboardInterrupt, SystemExit):
         raise
     except BaseException as exc:  # noqa: BLE001 - reported by the parent (a reader's panic too: not a memory cap)
@@ -145,9 +147,7 @@ class CappedChild:
                 raise UnsafeWorkbookError(
                     f"{self.path.name}: reading it took more than {READER_CPU_SECONDS} s of processor time "
                     f"(reader stopped: {how}); a real workbook of 100,000 rows takes a few seconds; refusing")
-            raise UnsafeWorkbookError(
-                f"{self.path.name}: reading it needed more than {READER_MEMORY / 2**30:.1f} GiB of memory "
-                f"(reader stopped: {how}); a cell or table far outside the data? refusing")
+            raise UnsafeWorkbookError(_too_much_memory(self.path, how))
         # The child has sent all; it is reaped while its result is used (unmapping a big read takes a while).
         threading.Thread(target=os.waitpid, args=(self.pid, 0), name="remanxl-reap", daemon=True).start()
         kind, value = pickle.loads(data)
@@ -158,6 +158,11 @@ class CappedChild:
         if kind == "unsafe":
             raise UnsafeWorkbookError(value)
         raise WorkbookReadError([Located.whole_file(f"{self.path.name}: cannot read the workbook: {value}")])
+
+
+def _too_much_memory(path: Path, how: str) -> str:
+    return (f"{path.name}: reading it needed more than {READER_MEMORY / 2**30:.1f} GiB of memory "
+            f"(reader stopped: {how}); a cell or table far outside the data? refusing")
 
 
 def _cap(limit: int, cpu_seconds: int | None = None) -> None:
