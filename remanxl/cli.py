@@ -300,7 +300,7 @@ def cmd_doctor(args) -> int:
 def cmd_report(args) -> int:
     from remanxl.report.command import run
 
-    return run(args.paths, args.output, args.sort, args.jobs, args.browser)
+    return run(args.paths, args.output, args.sort, args.jobs, args.browser, force=args.force)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -349,6 +349,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--jobs", type=int, help="portfolio: parallel processes (default: one per core)")
     p.add_argument("--browser", metavar="PATH", help="the Chromium-family browser that prints the PDF "
                                                      "(default: Edge, Chrome or Chromium; or REMANXL_BROWSER)")
+    p.add_argument("--force", action="store_true", help="replace an existing file that is not a remanxl report")
     p.set_defaults(func=cmd_report)
 
     p = sub.add_parser("template", help="write the evaluation template (or the filled example)",
