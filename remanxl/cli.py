@@ -286,9 +286,26 @@ def _build_addin(args) -> int:
         print("the packaged add-in matches a fresh build" if same else "the packaged add-in differs from a fresh "
               "build: run `remanxl build-addin`")
         return EXIT_OK if same else EXIT_INPUT
+    if args.output and not args.force and (Path(args.output).exists() or Path(args.output).is_symlink()) \
+            and not _is_remanxl_addin(Path(args.output)):
+        from remanxl.i18n import Msg
+
+        _say(Msg("files.exists", path=args.output))
+        return EXIT_USAGE
     path = build_addin(Path(args.output) if args.output else ADDIN_PATH)
     print(f"wrote {path}")
     return EXIT_OK
+
+
+def _is_remanxl_addin(path: Path) -> bool:
+    """An add-in remanxl built: its ribbon (customUI) names remanxl."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as zf:
+            return any(n.startswith("customUI/") and b"remanxl" in zf.read(n) for n in zf.namelist())
+    except (OSError, zipfile.BadZipFile, KeyError, RuntimeError, EOFError, ValueError):
+        return False
 
 
 def cmd_doctor(args) -> int:
@@ -364,6 +381,7 @@ def build_parser() -> argparse.ArgumentParser:
                                    "REMAN_* function, Function Wizard help and the ribbon. Default: the packaged copy.")
     p.add_argument("-o", "--output", metavar="PATH", help="where to write the add-in")
     p.add_argument("--check", action="store_true", help="only compare the packaged add-in with a fresh build")
+    p.add_argument("--force", action="store_true", help="replace an existing file that is not a remanxl add-in")
     p.set_defaults(func=cmd_build_addin)
 
     p = sub.add_parser("doctor", help="check the Excel set-up and print the fix for each problem",
@@ -428,5 +446,7 @@ def _os_message(exc: OSError):
     if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
         if path is not None and path.is_dir():
             return Msg("files.read_only", path=where, why=Msg("files.folder_read_only", folder=path))
+        if sys.platform == "win32":  # Windows refuses to replace a file another program holds open
+            return Msg("files.held_open", path=where)
         return Msg("files.read_only", path=where, why=exc.strerror or "permission denied")
     return Msg("files.os_error", path=where, why=exc.strerror or str(exc))

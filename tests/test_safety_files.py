@@ -422,3 +422,24 @@ def test_a_read_only_folder_is_refused_before_any_work(book):
     finally:
         os.chmod(book.parent, 0o755)
     assert code == EXIT_USAGE and "read-only" in err and files.TEMP_PREFIX not in err
+
+
+def test_build_addin_replaces_only_an_add_in_it_built(tmp_path):
+    pytest.importorskip("pyopenvba")
+    mine = tmp_path / "notes.xlam"
+    mine.write_bytes(b"not an add-in")
+    code, err = run("build-addin", "-o", mine)
+    assert code == EXIT_USAGE and "--force" in err and mine.read_bytes() == b"not an add-in"
+    from remanxl.excel import ADDIN_PATH
+
+    earlier = Path(shutil.copy(ADDIN_PATH, tmp_path / "remanxl.xlam"))
+    assert run("build-addin", "-o", earlier)[0] == EXIT_OK
+
+
+def test_on_windows_a_refused_replace_says_the_file_may_be_open(monkeypatch, tmp_path):
+    from remanxl.cli import _os_message
+    from remanxl.i18n import tr
+
+    monkeypatch.setattr(sys, "platform", "win32")
+    msg = _os_message(PermissionError(errno.EACCES, "Access is denied", str(tmp_path / "book.xlsx")))
+    assert "open in Excel, WPS" in tr(msg, "both") and "-o OUT.xlsx" in tr(msg, "both")

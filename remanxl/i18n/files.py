@@ -36,6 +36,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
                         "无法写入 {path}:磁盘已满;请腾出空间后重试(未做任何修改)"),
     "files.read_only": ("cannot write {path}: {why}; write elsewhere with -o OUT.xlsx (nothing was changed)",
                         "无法写入 {path}:{why};请用 -o OUT.xlsx 写到别处(未做任何修改)"),
+    "files.held_open": ("cannot write {path}: Windows refused it (is it open in Excel, WPS or another program? close "
+                        "it there), or write elsewhere with -o OUT.xlsx (nothing was changed)",
+                        "无法写入 {path}:Windows 拒绝写入(是否在 Excel、WPS 或其他程序中打开?请先关闭),或用 "
+                        "-o OUT.xlsx 写到别处(未做任何修改)"),
     "files.folder_read_only": ("the folder {folder} is read-only", "文件夹 {folder} 只读"),
     "files.file_read_only": ("the file is read-only", "该文件只读"),
     "files.os_error": ("cannot write {path}: {why} (nothing was changed)", "无法写入 {path}:{why}(未做任何修改)"),

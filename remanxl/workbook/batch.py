@@ -112,13 +112,18 @@ def run_batch(paths: list[Path], write: bool = True, jobs: int | None = None, pr
 
             engine.prepare()
             try:
-                with ProcessPoolExecutor(max_workers=jobs, initializer=_worker_ignores_ctrl_c) as pool:
+                pool = ProcessPoolExecutor(max_workers=jobs, initializer=_worker_ignores_ctrl_c)
+                try:
                     # every core already has a workbook of its own: none is read in two halves
                     for row in pool.map(_one, [str(p) for p in paths], [write] * len(paths),
                                         [False] * len(paths), [ignore_lock] * len(paths), chunksize=4):
                         rows.append(row)
                         if bar:
                             bar.update()
+                except BaseException:  # Ctrl+C: the workbooks not started are not started (each one
+                    pool.shutdown(wait=True, cancel_futures=True)  # being written finishes, atomically)
+                    raise
+                pool.shutdown(wait=True)
             except BrokenProcessPool:
                 # A worker died (a file that crashed a reader outright): finish the rest one process per
                 # file, so the crash costs only the file that caused it.

@@ -9,7 +9,8 @@ write unless told to, nothing of its own left behind, and the owner, mode and at
   replaces it.  A run that was killed leaves one; the next run removes those whose process is gone
   (:func:`remove_stale_temporaries`).
 * **What a rewrite keeps** (:func:`carry_over`): permissions, owner and group (when the process may
-  set them: as root, or the group for a member of it), extended attributes (Linux, macOS).  A
+  set them: as root, or the group for a member of it), extended attributes (Linux; Python offers
+  no portable way elsewhere).  A
   rewrite is a new file moved over the old one, so hard links to the old file keep the old content,
   and a file owned by another user becomes the writer's own when the writer is not root.
 """
