@@ -400,13 +400,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    if not getattr(args, "func", None):
-        parser.print_help()
-        return EXIT_USAGE
     try:
-        return args.func(args)
+        return _run(argv)
     except BrokenPipeError:  # output piped into `head` and the like
         sys.stderr.close()
         return EXIT_OK
@@ -428,6 +423,15 @@ def main(argv: list[str] | None = None) -> int:
 
         _say(Msg("files.internal", why=f"{type(exc).__name__}: {str(exc)[:200]}"))
         return EXIT_FAILED
+
+
+def _run(argv) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return EXIT_USAGE
+    return args.func(args)
 
 
 def _os_message(exc: OSError):

@@ -443,3 +443,31 @@ def test_on_windows_a_refused_replace_says_the_file_may_be_open(monkeypatch, tmp
     monkeypatch.setattr(sys, "platform", "win32")
     msg = _os_message(PermissionError(errno.EACCES, "Access is denied", str(tmp_path / "book.xlsx")))
     assert "open in Excel, WPS" in tr(msg, "both") and "-o OUT.xlsx" in tr(msg, "both")
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="a signal sent to a process: POSIX")
+def test_a_real_ctrl_c_at_any_moment(book):
+    """SIGINT at moments from start-up to the write: never a traceback; the workbook is either as it was
+    or completely evaluated; nothing left behind.  (A signal landing while Python itself starts or ends
+    ends the process the way Python does, which a shell reports as 130 too.)"""
+    import signal
+
+    before = book.read_bytes()
+    codes = set()
+    for k in range(10):
+        book.write_bytes(before)
+        proc = subprocess.Popen([sys.executable, "-m", "remanxl", "evaluate", str(book)], stdout=subprocess.DEVNULL,
+                                stderr=subprocess.PIPE)
+        time.sleep(0.05 + 0.06 * k)
+        proc.send_signal(signal.SIGINT)
+        err = proc.communicate(timeout=120)[1].decode()
+        codes.add(proc.returncode)
+        if "init_import_site" in err:  # Python's own start-up, before any of remanxl runs: not ours to word
+            assert book.read_bytes() == before
+            continue
+        assert "Traceback" not in err, err
+        assert proc.returncode in (EXIT_OK, EXIT_INTERRUPTED, -signal.SIGINT), (proc.returncode, err)
+        after = book.read_bytes()
+        assert after == before or (proc.returncode in (EXIT_OK, -signal.SIGINT) and zipfile.is_zipfile(book))
+        assert leftovers(book.parent) == []
+    assert EXIT_INTERRUPTED in codes  # the interrupt was caught at least once, not only missed

@@ -69,6 +69,9 @@ def start_capped(fn, path: Path, *args) -> "CappedChild":
     if pid == 0:  # the child: compute, send, and leave without running the parent's exit handlers
         code = 0
         try:
+            # Ctrl+C is the parent's to handle (it stops this child); an interrupt here would unwind
+            # through the parent's stack, copied into this process, and speak for it.
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
             os.close(r)
             devnull = os.open(os.devnull, os.O_WRONLY)
             os.dup2(devnull, 2)  # a reader that aborts prints to stderr; the parent says what happened
