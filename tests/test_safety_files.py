@@ -471,3 +471,20 @@ def test_a_real_ctrl_c_at_any_moment(book):
         assert after == before or (proc.returncode in (EXIT_OK, -signal.SIGINT) and zipfile.is_zipfile(book))
         assert leftovers(book.parent) == []
     assert EXIT_INTERRUPTED in codes  # the interrupt was caught at least once, not only missed
+
+
+def test_a_rollup_is_known_by_its_content(book, tmp_path):
+    from openpyxl import Workbook
+
+    from remanxl.workbook.batch import ROLLUP_SHEETS, is_rollup, write_rollup
+
+    write_rollup([], tmp_path / "r.csv", tmp_path / "r.xlsx")
+    assert is_rollup(tmp_path / "r.csv") and is_rollup(tmp_path / "r.xlsx")
+    wb = Workbook()
+    wb.active.title = ROLLUP_SHEETS[1]
+    wb.create_sheet(ROLLUP_SHEETS[0])
+    wb.save(tmp_path / "with-portfolio.xlsx")
+    assert is_rollup(tmp_path / "with-portfolio.xlsx")  # a roll-up with its portfolio view
+    assert not is_rollup(book)  # a product workbook, whatever its name
+    (tmp_path / "notes.csv").write_text("file,product\n")
+    assert not is_rollup(tmp_path / "notes.csv")

@@ -125,3 +125,18 @@ def test_a_live_workbook_gets_the_users_words_as_text(tmp_path):
     cells = [c for row in write[4] for c in row if isinstance(c, str)]
     product_cells = [c for c in cells if "cmd|" in c]
     assert product_cells and all(c.startswith("'") for c in product_cells)
+
+
+def test_the_one_writer_of_cells_into_a_file_writes_text_as_text():
+    """Every sheet remanxl rewrites in a file (the Summary, and the cells other sheets read from it) goes
+    through one cell writer: a text is an inline string there, whatever it starts with."""
+    from remanxl.sheet.summary import Formula, SummaryModel
+    from remanxl.workbook.xlsxpatch import render_sheet_data
+
+    m = SummaryModel()
+    for col, text in enumerate((PRODUCT, MODEL, "+1", "@x", "-2", "#N/A", " =1")):
+        m.put(1, col, text)
+    m.put(2, 0, Formula("SUM(1,2)", 3.0))
+    _, _, data, _ = render_sheet_data(m, {})
+    assert data.count("<f>") == 1 and "<f>SUM(1,2)</f>" in data  # remanxl's own formula only
+    assert data.count('t="inlineStr"') == 7

@@ -29,6 +29,10 @@ ROLLUP_STEM = "remanxl_rollup"
 #: never to read it back as a product workbook).
 ROLLUP_SHEET = "Roll-up 汇总"
 ROLLUP_TABLE = "Rollup"
+#: Every sheet a roll-up workbook may hold (its table, and the portfolio view of it).
+ROLLUP_SHEETS = (ROLLUP_SHEET, "Portfolio 产品组合")
+#: The document title remanxl gives a roll-up workbook.
+ROLLUP_TITLE = "remanxl roll-up"
 
 
 def collect(paths: list[str | Path]) -> list[Path]:
@@ -49,7 +53,8 @@ def collect(paths: list[str | Path]) -> list[Path]:
 
 def is_rollup(path: str | Path) -> bool:
     """Whether ``path`` is a roll-up remanxl wrote: a CSV whose first line is the roll-up's header, or a
-    workbook whose only sheet is the roll-up sheet, with no table but the roll-up table."""
+    workbook with the roll-up sheet and no sheet a roll-up does not have (a product workbook has a
+    dozen others).  Known by content, so that a product workbook is never taken for one by its name."""
     import re
     import zipfile
 
@@ -59,10 +64,9 @@ def is_rollup(path: str | Path) -> bool:
             with open(path, encoding="utf-8-sig", newline="") as fh:
                 return next(csv.reader([fh.readline()]), []) == ROLLUP_HEADERS
         with zipfile.ZipFile(path) as zf:
-            sheets = re.findall(rb'<(?:\w+:)?sheet\b[^>]*\bname="([^"]*)"', zf.read("xl/workbook.xml"))
-            tables = [n for n in zf.namelist() if n.startswith("xl/tables/")]
-            return sheets == [ROLLUP_SHEET.encode()] and len(tables) <= 1 and all(
-                f'displayName="{ROLLUP_TABLE}"'.encode() in zf.read(t) for t in tables)
+            sheets = {s.decode() for s in re.findall(rb'<(?:\w+:)?sheet\b[^>]*\bname="([^"]*)"',
+                                                       zf.read("xl/workbook.xml"))}
+            return ROLLUP_SHEET in sheets and sheets <= set(ROLLUP_SHEETS)
     except (OSError, ValueError, KeyError, RuntimeError, zipfile.BadZipFile, EOFError, UnicodeError):
         return False
 
@@ -210,7 +214,7 @@ def _rollup_workbook(data: list[list]):
     wb = Workbook()
     ws = wb.active
     ws.title = ROLLUP_SHEET
-    wb.properties.title = "remanxl roll-up"
+    wb.properties.title = ROLLUP_TITLE
     wb.properties.creator = "remanxl"
     ws.append(ROLLUP_HEADERS)
     for r, row in enumerate(data, start=2):
