@@ -1,3 +1,9 @@
-from remanxl.cli import main
+import sys
+
+try:
+    from remanxl.cli import main
+except KeyboardInterrupt:  # Ctrl+C while starting: nothing was read or written yet
+    sys.stderr.write("remanxl: interrupted\n")
+    raise SystemExit(130) from None
 
 raise SystemExit(main())

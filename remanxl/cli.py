@@ -7,6 +7,17 @@ import sys
 from pathlib import Path
 
 EXIT_OK, EXIT_INPUT, EXIT_INVALID, EXIT_USAGE = 0, 1, 3, 2
+#: The run could not finish for a reason outside the input (disk full, no permission, an internal fault);
+#: every file is as it was.
+EXIT_FAILED = 4
+#: Stopped by Ctrl+C (128 + SIGINT, as a shell reports it); every file is as it was.
+EXIT_INTERRUPTED = 130
+
+
+def _say(msg) -> None:
+    from remanxl.i18n import tr
+
+    sys.stderr.write(f"remanxl: {tr(msg, 'both')}\n")
 
 
 MAX_PROBLEMS_SHOWN = 50  # a terminal full; the rest are counted (--all-problems lists them)
@@ -168,17 +179,17 @@ def _evaluate_json(path: Path, fmt: str, lang: str = "en", show_all: bool = Fals
 
 
 def _evaluate_book(path: Path, output, fmt: str, write: bool, lang: str = "en", show_all: bool = False,
-                   uncertainty=None) -> int:
+                   uncertainty=None, ignore_lock: bool = False) -> int:
     from remanxl.workbook.io import evaluate_workbook
     from remanxl.workbook.safety import UnsafeWorkbookError
 
     try:
-        outcome = evaluate_workbook(path, output, write=write, uncertainty=uncertainty)  # bands on the Dashboard
+        outcome = evaluate_workbook(path, output, write=write, uncertainty=uncertainty,  # bands on the Dashboard
+                                    ignore_lock=ignore_lock)
     except UnsafeWorkbookError as exc:
-        sys.stderr.write(f"remanxl: refused: {exc}\n")
-        return EXIT_INPUT
-    except PermissionError as exc:
-        sys.stderr.write(f"remanxl: cannot write {exc.filename}: is it open in Excel? Close it or use -o OUT.xlsx\n")
+        from remanxl.i18n import tr
+
+        sys.stderr.write(f"remanxl: refused: {tr(exc.args[0] if exc.args else str(exc), 'both')}\n")
         return EXIT_INPUT
     if not outcome.ok:
         _report_problems(str(path), outcome.problems, sys.stderr, lang, show_all)
@@ -206,9 +217,9 @@ def _evaluate_example(fmt: str, lang: str = "en", show_all: bool = False, uncert
         return _evaluate_book(path, None, fmt, False, lang, show_all, uncertainty)
 
 
-def _output_problem(src: Path, output) -> str | None:
+def _output_problem(src: Path, output, force: bool = False):
     """Why the evaluated workbook cannot be written where asked, before any work is done."""
-    import os
+    from remanxl.i18n import Msg
 
     dst = Path(output) if output else src
     if output:
@@ -218,10 +229,48 @@ def _output_problem(src: Path, output) -> str | None:
             return f"-o {dst}: the folder {dst.parent} does not exist"
         if dst.suffix.lower() != src.suffix.lower():
             return (f"-o {dst}: keep the suffix {src.suffix} of {src.name} ({'a macro workbook must stay .xlsm' if src.suffix.lower() == '.xlsm' else 'Excel checks the suffix against the content'})")
-    target = dst if dst.exists() else dst.parent
-    if not os.access(target, os.W_OK):
-        return f"{dst}: not writable (read-only file or folder); use -o OUT{src.suffix}"
+        if (dst.exists() or dst.is_symlink()) and not force and not _same_file(src, dst):
+            return Msg("files.exists", path=dst)  # -o never replaces a file (or a link's target) unasked
+    return _not_writable(dst)
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.samefile(b)
+    except OSError:
+        return False
+
+
+def _not_writable(dst: Path):
+    """What keeps remanxl from replacing ``dst`` (it writes a temporary file beside it, then moves it over)."""
+    import os
+
+    from remanxl.i18n import Msg
+
+    real = Path(os.path.realpath(dst))
+    if not os.access(real.parent, os.W_OK | os.X_OK):
+        return Msg("files.read_only", path=dst, why=Msg("files.folder_read_only", folder=real.parent))
+    if real.exists() and not os.access(real, os.W_OK):
+        return Msg("files.read_only", path=dst, why=Msg("files.file_read_only"))
     return None
+
+
+def _rollup_problems(outputs, books: list[Path], force: bool) -> list:
+    """The roll-up files may replace only earlier roll-ups (or anything, with --force), never a workbook
+    being evaluated."""
+    from remanxl.i18n import Msg
+    from remanxl.workbook.batch import is_rollup
+
+    problems = []
+    inputs = {b.resolve() for b in books}
+    for dst in outputs:
+        if dst.resolve() in inputs:
+            problems.append(Msg("files.is_input", path=dst))
+        elif (dst.exists() or dst.is_symlink()) and not force and not is_rollup(dst):
+            problems.append(Msg("files.exists", path=dst))
+        elif (problem := _not_writable(dst)) is not None:
+            problems.append(problem)
+    return problems
 
 
 def cmd_evaluate(args) -> int:
@@ -246,12 +295,12 @@ def cmd_evaluate(args) -> int:
         if path.suffix.lower() == ".json":
             return _evaluate_json(path, args.format, lang, args.all_problems, uncertainty)
         if path.suffix.lower() in WORKBOOK_SUFFIXES:
-            problem = _output_problem(path, args.output) if not args.dry_run else None
+            problem = _output_problem(path, args.output, args.force) if not args.dry_run else None
             if problem:
-                sys.stderr.write(f"remanxl: {problem}\n")
+                _say(problem)
                 return EXIT_USAGE
             return _evaluate_book(path, args.output, args.format, not args.dry_run, lang, args.all_problems,
-                                  uncertainty)
+                                  uncertainty, args.ignore_lock)
         sys.stderr.write(f"remanxl: {path}: expected an .xlsx/.xlsm workbook or a .json evaluation file\n")
         return EXIT_INPUT
     if args.output:
@@ -261,14 +310,23 @@ def cmd_evaluate(args) -> int:
         sys.stderr.write("remanxl: --uncertainty takes one workbook or evaluation file, not a folder or several\n")
         return EXIT_USAGE
     base = Path(args.rollup) if args.rollup else (paths[0] if paths[0].is_dir() else Path.cwd()) / ROLLUP_STEM
-    rollup_files = {base.with_suffix(".xlsx").resolve()}  # a roll-up is not a product workbook
-    books = [b for b in collect(paths) if b.resolve() not in rollup_files]
+    if base.suffix.lower() in (".csv", ".xlsx"):  # --rollup out.xlsx names the pair out.csv and out.xlsx
+        base = base.with_suffix("")
+    outputs = (base.parent / f"{base.name}.csv", base.parent / f"{base.name}.xlsx")  # a dot in the name stays
+    books = collect(paths)
     if not books:
         sys.stderr.write("remanxl: no .xlsx/.xlsm workbooks found\n")
         return EXIT_INPUT
-    rows = run_batch(books, write=not args.dry_run, jobs=args.jobs, progress=not args.no_progress)
     if not args.dry_run:
-        write_rollup(rows, base.with_suffix(".csv"), base.with_suffix(".xlsx"))
+        problems = _rollup_problems(outputs, books, args.force)
+        for problem in problems:
+            _say(problem)
+        if problems:
+            return EXIT_USAGE
+    rows = run_batch(books, write=not args.dry_run, jobs=args.jobs, progress=not args.no_progress,
+                     ignore_lock=args.ignore_lock)
+    if not args.dry_run:
+        write_rollup(rows, *outputs)
     if args.format == "json":
         from remanxl.workbook.batch import ROLLUP_HEADERS, rollup_rows
 
@@ -277,7 +335,7 @@ def cmd_evaluate(args) -> int:
     good = [r for r in rows if r.ok]
     bad = [r for r in rows if not r.ok]
     where = "nothing written (--dry-run)" if args.dry_run else (
-        f"roll-up: {base.with_suffix('.csv')} and {base.with_suffix('.xlsx')}")
+        f"roll-up: {outputs[0]} and {outputs[1]}")
     sys.stderr.write(f"remanxl: {len(good)} of {len(rows)} workbook(s) evaluated; {where}\n")
     for r in bad:
         sys.stderr.write(f"  FAILED {r.path}:\n" + "".join(f"    - {e}\n" for e in r.errors or []))
@@ -348,9 +406,26 @@ def _build_addin(args) -> int:
         print("the packaged add-in matches a fresh build" if same else "the packaged add-in differs from a fresh "
               "build: run `remanxl build-addin`")
         return EXIT_OK if same else EXIT_INPUT
+    if args.output and not args.force and (Path(args.output).exists() or Path(args.output).is_symlink()) \
+            and not _is_remanxl_addin(Path(args.output)):
+        from remanxl.i18n import Msg
+
+        _say(Msg("files.exists", path=args.output))
+        return EXIT_USAGE
     path = build_addin(Path(args.output) if args.output else ADDIN_PATH)
     print(f"wrote {path}")
     return EXIT_OK
+
+
+def _is_remanxl_addin(path: Path) -> bool:
+    """An add-in remanxl built: its ribbon (customUI) names remanxl."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as zf:
+            return any(n.startswith("customUI/") and b"remanxl" in zf.read(n) for n in zf.namelist())
+    except (OSError, zipfile.BadZipFile, KeyError, RuntimeError, EOFError, ValueError):
+        return False
 
 
 def cmd_doctor(args) -> int:
@@ -366,7 +441,8 @@ def cmd_report(args) -> int:
     if problem is not None:
         return problem
     uncertainty = (args.uncertainty, args.seed) if args.uncertainty is not None else None
-    return run(args.paths, args.output, args.sort, args.jobs, args.browser, uncertainty=uncertainty)
+    return run(args.paths, args.output, args.sort, args.jobs, args.browser, uncertainty=uncertainty,
+               force=args.force)
 
 
 def _draws_or_path(text: str):
@@ -413,6 +489,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("table", "json"), default="table", help="output format (default: table)")
     p.add_argument("-o", "--output", metavar="OUT.xlsx", help="write the evaluated workbook here instead of in place")
     p.add_argument("--dry-run", action="store_true", help="validate and compute, write nothing")
+    p.add_argument("--force", action="store_true",
+                   help="replace an existing -o file or roll-up file that remanxl did not write")
+    p.add_argument("--ignore-lock", action="store_true",
+                   help="write a workbook even though a lock file says another program (Excel, WPS, LibreOffice) "
+                        "has it open: only when that lock file was left by a crash")
     p.add_argument("--rollup", metavar="PATH", help="batch: roll-up file stem (default FOLDER/remanxl_rollup)")
     p.add_argument("--jobs", type=int, help="batch: parallel processes (default: one per core)")
     p.add_argument("--no-progress", action="store_true", help="batch: no progress bar")
@@ -438,6 +519,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--browser", metavar="PATH", help="the Chromium-family browser that prints the PDF "
                                                      "(default: Edge, Chrome or Chromium; or REMANXL_BROWSER)")
     _uncertainty_arguments(p)
+    p.add_argument("--force", action="store_true", help="replace an existing file that is not a remanxl report")
     p.set_defaults(func=cmd_report)
 
     p = sub.add_parser("template", help="write the evaluation template (or the filled example)",
@@ -452,6 +534,7 @@ def build_parser() -> argparse.ArgumentParser:
                                    "REMAN_* function, Function Wizard help and the ribbon. Default: the packaged copy.")
     p.add_argument("-o", "--output", metavar="PATH", help="where to write the add-in")
     p.add_argument("--check", action="store_true", help="only compare the packaged add-in with a fresh build")
+    p.add_argument("--force", action="store_true", help="replace an existing file that is not a remanxl add-in")
     p.set_defaults(func=cmd_build_addin)
 
     p = sub.add_parser("doctor", help="check the Excel set-up and print the fix for each problem",
@@ -470,13 +553,57 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    try:
+        return _run(argv)
+    except BrokenPipeError:  # output piped into `head` and the like
+        sys.stderr.close()
+        return EXIT_OK
+    except KeyboardInterrupt:  # every write is to a temporary file first: nothing was changed
+        from remanxl.i18n import Msg
+
+        _say(Msg("files.interrupted"))
+        return EXIT_INTERRUPTED
+    except OSError as exc:
+        _say(_os_message(exc))
+        return EXIT_FAILED
+    except (MemoryError, RecursionError) as exc:
+        from remanxl.i18n import Msg
+
+        _say(Msg("files.internal", why=f"{type(exc).__name__}: the input is too large or too deeply nested"))
+        return EXIT_FAILED
+    except Exception as exc:  # noqa: BLE001 - a user never sees a traceback; the line says what to report
+        from remanxl.i18n import Msg
+
+        _say(Msg("files.internal", why=f"{type(exc).__name__}: {str(exc)[:200]}"))
+        return EXIT_FAILED
+
+
+def _run(argv) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
         parser.print_help()
         return EXIT_USAGE
-    try:
-        return args.func(args)
-    except BrokenPipeError:  # output piped into `head` and the like
-        sys.stderr.close()
-        return EXIT_OK
+    return args.func(args)
+
+
+def _os_message(exc: OSError):
+    """One line for a failed read or write: disk full, no permission, or what the system said."""
+    import errno
+
+    from remanxl.i18n import Msg
+    from remanxl.workbook.files import TEMP_PREFIX
+
+    path = Path(exc.filename) if exc.filename else None
+    if path is not None and path.name.startswith(TEMP_PREFIX):  # name the folder, not remanxl's temporary file
+        path = path.parent
+    where = str(path) if path is not None else "the output"
+    if exc.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", -1)):
+        return Msg("files.disk_full", path=where)
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        if path is not None and path.is_dir():
+            return Msg("files.read_only", path=where, why=Msg("files.folder_read_only", folder=path))
+        if sys.platform == "win32":  # Windows refuses to replace a file another program holds open
+            return Msg("files.held_open", path=where)
+        return Msg("files.read_only", path=where, why=exc.strerror or "permission denied")
+    return Msg("files.os_error", path=where, why=exc.strerror or str(exc))

@@ -174,9 +174,16 @@ def test_messages_are_one_bilingual_line_and_nothing_is_written_on_failure(examp
     proc = cli("report", bad, "-o", tmp_path / "bad.html", check_rc=1)
     assert "no report was written" in proc.stderr and not (tmp_path / "bad.html").exists()
     old = tmp_path / "keep.html"
-    old.write_text("an earlier report", encoding="utf-8")
+    earlier = '<meta name="generator" content="remanxl 0.1.0">an earlier report'  # one remanxl may replace
+    old.write_text(earlier, encoding="utf-8")
     cli("report", bad, "-o", old, check_rc=1)
-    assert old.read_text(encoding="utf-8") == "an earlier report"
+    assert old.read_text(encoding="utf-8") == earlier
+    mine = tmp_path / "mine.html"  # a file remanxl did not write is replaced only with --force
+    mine.write_text("my notes", encoding="utf-8")
+    proc = cli("report", example_book, "-o", mine, check_rc=2)
+    assert "--force" in proc.stderr and mine.read_text(encoding="utf-8") == "my notes"
+    cli("report", example_book, "-o", mine, "--force", check_rc=0)
+    cli("report", example_book, "-o", mine, check_rc=0)  # now its own report: replaced without --force
     truncated = tmp_path / "output.json"
     truncated.write_text('{"indicators": {}, "settings": {}}', encoding="utf-8")
     proc = cli("report", truncated, check_rc=1)

@@ -205,7 +205,7 @@ def test_validation_error_writes_nothing_to_input_sheets_and_selects_the_bad_cel
     writes = book.log.of("write")
     assert [w[1] for w in writes] == [VALIDATION_SHEET]
     report = writes[0][4]
-    assert report[1][:3] == ["Parts 零件清单", "E8", "Fate 处置方式"]  # written with .value: taken as is
+    assert report[1][:3] == ["'Parts 零件清单", "'E8", "'Fate 处置方式"]  # Excel's text prefix: never parsed
     assert "expected one of reused 直接利用; remanufactured 再制造; replaced 更换" in report[1][3]
     assert ("activate", "Parts 零件清单") in book.log
     assert ("select", "Parts 零件清单", 8, 5) in book.log

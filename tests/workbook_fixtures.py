@@ -142,7 +142,7 @@ def replaced(src: Path, dst: Path, changes: dict) -> Path:
     return rewrite_zip(src, dst, change)
 
 
-def evaluate_or_die(path: str, write: bool, split: bool = True):
+def evaluate_or_die(path: str, write: bool, split: bool = True, ignore_lock: bool = False):
     """Stand-in for a batch worker that dies on files named b.xlsx (as an aborting reader would)."""
     import os
 
@@ -152,5 +152,5 @@ def evaluate_or_die(path: str, write: bool, split: bool = True):
         os._exit(134)
     from remanxl.workbook.io import evaluate_workbook
 
-    outcome = evaluate_workbook(path, write=write, split=split)
+    outcome = evaluate_workbook(path, write=write, split=split, ignore_lock=ignore_lock)
     return BatchRow(path, outcome.ok)

@@ -54,6 +54,11 @@ def _with_outside(sheet, block: Block) -> Block:
     table = SimpleNamespace(start=(block.header_row, block.first_col), end=(bottom - 1, right - 1))
     found = outside_values(grid, (block.header_row - 1, 0), table)
     return block._replace(outside=found) if found else block
+def as_text(text: str) -> str:
+    """``text`` as Excel must take it when it is written as if typed: text, never a formula, number or
+    date.  The leading apostrophe is Excel's own text prefix; it is not part of the cell's value.
+    Every text remanxl writes into a live workbook goes through here."""
+    return "'" + text
 
 
 class XlwingsWorkbook(BlockWorkbook):
@@ -98,7 +103,7 @@ class XlwingsWorkbook(BlockWorkbook):
         # ("2026-01", "-3 % vs 2024", "=x") as text; formulas and error values ("#N/A") are meant to parse.
         texts = {(c.row - 1, c.col) for c in model.cells if isinstance(c.value, str)}
         for r, c in texts:
-            grid[r][c] = "'" + grid[r][c]
+            grid[r][c] = as_text(grid[r][c])
         sheet.range((1, 1)).resize(len(grid), len(grid[0])).formula = grid  # one block: values and formulas
         first, last = SUMMARY_FIRST_ROW, SUMMARY_FIRST_ROW + 13
         for key in ("value", "live"):
@@ -110,7 +115,10 @@ class XlwingsWorkbook(BlockWorkbook):
         sheet = self._sheet(VALIDATION_SHEET, create=True)
         sheet.used_range.clear_contents()
         block = [["Sheet 工作表", "Cell 单元格", "Column 列", "Problem 问题"]]
-        block += [[p.sheet, p.cell or "", p.column or "", tr(p.message, "both")] for p in problems]
+        # The user's words (sheet names, headers, the text a message quotes) stay text: Excel parses what
+        # is written through .value as if typed, so "=cmd|' /C calc'!A0" would become a formula.
+        block += [[as_text(str(x)) if x else "" for x in (p.sheet, p.cell, p.column, tr(p.message, "both"))]
+                  for p in problems]
         sheet.range((1, 1)).resize(len(block), 4).value = block
         first = next((p for p in problems if p.cell), None)
         if first is not None:

@@ -10,7 +10,11 @@ Conventions, the same for every function:
 * bad input never raises into the cell: the function returns a short text that
   starts with an Excel error code and names the argument and what was expected,
   e.g. ``#VALUE! cwr: expected a number ≥ 0, got text 'abc'``.  An undefined rate
-  returns ``#DIV/0! …``, never 0 % or 100 %.
+  returns ``#DIV/0! …``, never 0 % or 100 %;
+* a result no cell can hold (infinite, not a number, or beyond Excel's largest
+  number 9.99999999999999E+307) returns ``#NUM! …`` naming the arguments, never
+  ±inf or NaN; every error text is at most :data:`MAX_ERROR_CHARS` characters: the
+  first problem, cut, and how many more there are.
 """
 from __future__ import annotations
 
@@ -31,6 +35,13 @@ __all__ = ["REGISTRY"]
 # Excel error codes that xlwings hands to Python as integers (COM VT_ERROR values).
 _EXCEL_ERRORS = {-2146826281: "#DIV/0!", -2146826246: "#N/A", -2146826259: "#NAME?", -2146826288: "#NULL!",
                  -2146826252: "#NUM!", -2146826265: "#REF!", -2146826273: "#VALUE!"}
+
+
+#: The largest number Excel stores (its specification limit); a larger result is #NUM!.
+EXCEL_MAX = 9.99999999999999e307
+#: Longest error text a function returns: what a user reads in a cell and in a tooltip (Excel's
+#: MacroOptions help has the same cap).  The first problem is kept, then how many more there were.
+MAX_ERROR_CHARS = 255
 
 
 class _CellError(Exception):
@@ -93,11 +104,80 @@ def _sum(value, name: str) -> float:
     flat = _flat(value)
     numbers = _valid_floats(flat)
     if numbers:  # a range of plain numbers, summed without a call per cell
-        return math.fsum(numbers)
+        return _fsum(numbers, name)
     values = [x for x in (_one_number(v, name) for v in flat) if x is not None]
     if not values:
         raise _bad(name, "expected a number, got an empty cell")
-    return math.fsum(values)
+    return _fsum(values, name)
+
+
+def _fsum(numbers, name: str) -> float:
+    """``math.fsum``, its overflow told as the user's problem: numbers too large to add up."""
+    try:
+        total = math.fsum(numbers)
+    except OverflowError:
+        total = math.inf
+    if total > EXCEL_MAX:
+        raise _too_large(name)
+    return total
+
+
+def _too_large(names: str) -> _CellError:
+    return _CellError("#NUM!", f"{names}: the result exceeds the largest number Excel holds "
+                               "(about 1E+308); check the units and magnitudes")
+
+
+def _cap(text: str) -> str:
+    """An error text of at most :data:`MAX_ERROR_CHARS` characters: the first problem (cut with …),
+    and a trailing count of further problems (" (+N)") kept."""
+    if len(text) <= MAX_ERROR_CHARS:
+        return text
+    import re
+
+    more = re.search(r" \(\+[0-9,]+\)$", text)
+    tail = more.group(0) if more else ""
+    return text[: MAX_ERROR_CHARS - len(tail) - 1] + "…" + tail
+
+
+def _finite(result, func):
+    """``result``, or the #NUM! error text when any number in it is not one a cell can hold."""
+    numbers = [result] if type(result) is float else (
+        [v for row in result for v in row if type(v) is float] if isinstance(result, list) else [])
+    if numbers and not all(map(_holdable, numbers)):
+        names = ", ".join(p for p in _argument_names(func))
+        return str(_too_large(names or func.__name__))
+    return result
+
+
+def _holdable(x: float) -> bool:
+    return -EXCEL_MAX <= x <= EXCEL_MAX  # False for NaN too
+
+
+def _argument_names(func) -> list[str]:
+    import inspect
+
+    try:
+        return [p.name for p in inspect.signature(func).parameters.values()
+                if p.name not in ("spill", "electricity_basis", "gwp_set", "grid_factor")]
+    except (TypeError, ValueError):
+        return []
+
+
+def _naming(key_arg: str, unit_arg: str | None):
+    """Decorate a ``factor_for(key, unit)``: an unknown key or unit names the argument it came from."""
+
+    def deco(factor_for):
+        def named(key, unit):
+            try:
+                return factor_for(key, unit)
+            except UnknownKeyError as exc:
+                raise _bad(key_arg, str(exc)) from None
+            except UnitError as exc:
+                raise _bad(unit_arg or key_arg, str(exc)) from None
+
+        return named
+
+    return deco
 
 
 def _valid_floats(cells: list) -> list | None:
@@ -154,12 +234,16 @@ def _cell(func):
     """Turn every failure of a function body into the short error text Excel shows."""
 
     def run(*args):
+        result = compute(*args)
+        return _cap(result) if isinstance(result, str) and result.startswith("#") else result
+
+    def compute(*args):
         try:
             result = func(*args)
             if type(result) is float:
-                return excel_precision(result)
+                return _finite(excel_precision(result), run)
             if isinstance(result, list):
-                return _precise_rows(result)
+                return _finite(_precise_rows(result), run)
             return result
         except _CellError as exc:
             return str(exc)
@@ -167,13 +251,17 @@ def _cell(func):
             return f"#DIV/0! {exc}"
         except InputError as exc:
             p = exc.problems[0]
-            return f"#VALUE! {p.column + ': ' if p.column else ''}{p.message}"
+            more = f" (+{len(exc.problems) - 1})" if len(exc.problems) > 1 else ""
+            return f"#VALUE! {p.column + ': ' if p.column else ''}{p.message}{more}"
         except (UnknownKeyError, UnitError) as exc:
             return f"#VALUE! {exc}"
         except RemanxlError as exc:
             return f"#VALUE! {exc}"
+        except (OverflowError, MemoryError, RecursionError) as exc:  # the user's numbers or ranges, not a bug
+            what = "too large" if isinstance(exc, OverflowError) else "too large or too deeply nested"
+            return f"#NUM! {', '.join(_argument_names(run)) or func.__name__}: the numbers or ranges are {what} to compute"
         except Exception as exc:  # noqa: BLE001 - a cell must never show a traceback
-            return f"#VALUE! internal error {type(exc).__name__}: {exc}"[:250]
+            return f"#VALUE! internal error {type(exc).__name__}: {exc}"
 
     return functools.wraps(func)(run)  # keeps the signature xlwings reads (inspect.signature)
 
@@ -313,10 +401,10 @@ def _terms(values, keys, units, names, factor_for, divide: bool = False) -> list
     return terms
 
 
-def _result(terms: list[float], spill):
+def _result(terms: list[float], spill, name: str = "quantity"):
     if _truthy(spill):
         return [[t] for t in terms] if terms else [[0.0]]
-    return math.fsum(terms)
+    return _fsum(terms, name)
 
 
 def _truthy(v) -> bool:
@@ -344,12 +432,15 @@ def REMAN_TCE(quantity, energy_type, unit=None, electricity_basis=None, spill=Fa
     equal = None
     if isinstance(electricity_basis, (int, float)) and not isinstance(electricity_basis, bool):
         equal = _positive(electricity_basis, "electricity_basis")
+    elif isinstance(electricity_basis, (list, tuple)):
+        raise _bad("electricity_basis", "expected a single cell (equivalent, equal or a number)")
     elif electricity_basis not in (None, ""):
         basis = str(electricity_basis).strip().casefold()
         if basis in ("equal", "等价值"):
             raise _bad("electricity_basis", "the equal-value basis needs the coal rate: give a number, e.g. 0.3007")
         if basis not in ("equivalent", "当量值"):
             raise _bad("electricity_basis", f"expected equivalent, equal or a number; got {electricity_basis!r}")
+    @_naming("energy_type", "unit")
     def factor_for(key, u):
         k = table.resolve(key, "energy type")
         factor_unit = table.rows[k]["unit"]
@@ -390,6 +481,7 @@ def REMAN_CO2E(quantity, source, unit=None, gwp_set=None, grid_factor=None, spil
         settings = Settings(gwp_set=gwp_set, grid_factor=key)
     ctx = Context(f, settings)
 
+    @_naming("source", "unit")
     def factor_for(key, u):
         # the same reading of a source as the evaluation's GHG table (remanxl.method.inventory)
         kind, found = ghg_source(key, ctx)
@@ -413,13 +505,14 @@ def REMAN_CO2E(quantity, source, unit=None, gwp_set=None, grid_factor=None, spil
 def REMAN_PEQ(mass_kg, pollutant, spill=False):
     f = default_factors()
     table, lumped = f["pollution_equivalents"], f["lumped_pollutants"]
+    @_naming("pollutant", None)
     def equivalent_value(key, _unit):
         if key in lumped:
             raise _bad("pollutant", f"{key} has no pollution-equivalent value; report it by mass")
         return table.value(key, what="pollutant")
 
     return _result(_terms(mass_kg, pollutant, None, ("mass_kg", "pollutant", "unit"), equivalent_value, divide=True),
-                   spill)
+                   spill, "mass_kg")
 
 
 @register("REMAN_FACTOR",
@@ -433,9 +526,15 @@ def REMAN_PEQ(mass_kg, pollutant, spill=False):
 @_cell
 def REMAN_FACTOR(table, key, column=None):
     f = default_factors()
-    t = f[_text(table, "table")]
+    try:
+        t = f[_text(table, "table")]
+    except UnknownKeyError as exc:
+        raise _bad("table", str(exc)) from None
     column = _text(column, "column", optional=True) or t.value_column
-    row = t.row(_text(key, "key"))
+    try:
+        row = t.row(_text(key, "key"))
+    except UnknownKeyError as exc:
+        raise _bad("key", str(exc)) from None
     if column not in row:
         raise _bad("column", f"table {t.name} has no column {column!r}; columns: {', '.join(t.columns)}")
     value = row[column]

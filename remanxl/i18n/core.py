@@ -7,6 +7,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "value.decimal_comma": ("expected a number, got text {text!r} (use a point for decimals)",
                             "应为数字,实为文字 {text!r}(小数请用小数点)"),
     "value.not_finite": ("expected a finite number, got {text}", "应为有限数值,实为 {text}"),
+    "value.too_large": ("{text} is too large (at most {limit}); check the unit and the number of digits",
+                        "{text} 过大(最大 {limit});请检查单位和位数"),
     "value.bool_not_number": ("expected a number, got {value}", "应为数字,实为 {value}"),
     "value.not_bool": ("expected TRUE or FALSE, got {text!r}", "应为 TRUE 或 FALSE(是/否),实为 {text!r}"),
     # results: reasons, warnings and bases of the indicators

@@ -57,5 +57,7 @@ def excel_precision(x):
     122.9 kgce and not 122.89999999999999.
     """
     if type(x) is float and x == x and x not in (float("inf"), float("-inf")):
-        return float(f"{x:.15g}")
+        rounded = float(f"{x:.15g}")
+        # Within 5e292 of the largest double, rounding up to 15 digits overflows to infinity: keep x.
+        return rounded if rounded not in (float("inf"), float("-inf")) else x
     return x

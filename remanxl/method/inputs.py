@@ -26,7 +26,7 @@ from importlib import resources
 from remanxl.i18n import Choice, Msg
 from remanxl.method.errors import InputError, Problem
 from remanxl.method.spread import parse_spread
-from remanxl.method.values import is_blank, parse_bool, parse_number
+from remanxl.method.values import MAX_NUMBER, is_blank, parse_bool, parse_number
 from remanxl.method.vocabulary import ChoiceWords, choice_words
 
 SIDES = ("reman", "original")
@@ -323,6 +323,10 @@ class EvaluationInput:
         if not isinstance(factors, dict):
             problems.append(Problem("factors", None, None, "expected an object of table: [rows]"))
             factors = {}
+        for name, rows in list(factors.items()):
+            if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
+                problems.append(Problem("factors", None, name, "expected a list of objects (one per row)"))
+                del factors[name]
         aliases = data.get("aliases", [])
         if not isinstance(aliases, list) or not all(isinstance(r, dict) for r in aliases):
             problems.append(Problem("aliases", None, None, "expected a list of objects (field, alias, key)"))
@@ -338,6 +342,8 @@ class EvaluationInput:
             data = json.loads(text)
         except json.JSONDecodeError as exc:
             raise InputError(f"{source or 'evaluation'}: not valid JSON: {exc}") from None
+        except RecursionError:  # thousands of nested brackets: no evaluation file is more than a few deep
+            raise InputError(f"{source or 'evaluation'}: nested too deeply to be an evaluation file") from None
         return cls.from_dict(data, source)
 
     def to_dict(self) -> dict:
@@ -412,10 +418,11 @@ def _parse_column(column: Column, raw: list, words: ChoiceWords | None = None) -
             return fault
 
     if column.kind == "number":
-        inf = math.inf
-        # ``0.0 <= v < inf`` is False for NaN, so NaN still goes through parse_value (blank).
-        values = [v if type(v) is float and 0.0 <= v < inf else None if v is None or v == "" else
-                  float(v) if type(v) is int and v >= 0 else slow(v) for v in raw]
+        top = MAX_NUMBER
+        # ``0.0 <= v <= top`` is False for NaN, so NaN still goes through parse_value (blank), as does a
+        # number too large (refused there, with its cell).
+        values = [v if type(v) is float and 0.0 <= v <= top else None if v is None or v == "" else
+                  float(v) if type(v) is int and 0 <= v <= top else slow(v) for v in raw]
         return values, bool(faults)
     if column.kind in ("text", "key", "unit"):
         # A str cell parses to itself stripped (None when blank).

@@ -56,6 +56,13 @@ def is_blank(value) -> bool:
             or (type(value) is float and value != value))
 
 
+#: The largest number an input cell may hold.  No plant quantity in any unit remanxl knows comes near
+#: it (a large plant's yearly electricity is about 4e16 kJ), and it keeps every product and sum of an
+#: evaluation (quantity × N × unit mass × factor, over a million rows) far below a double's 1.8e308,
+#: so a sum never overflows into an error without a cell to name.
+MAX_NUMBER = 1e20
+
+
 def parse_number(raw) -> float:
     """The number a cell or argument holds, by the number rule above; ``ValueError`` says what was found.
 
@@ -84,6 +91,8 @@ def parse_number(raw) -> float:
         raise ValueError(Msg("value.not_number", text=str(raw)[:40]))
     if not math.isfinite(value):
         raise ValueError(Msg("value.not_finite", text=str(raw)[:40]))
+    if abs(value) > MAX_NUMBER:
+        raise ValueError(Msg("value.too_large", text=str(raw)[:40], limit=f"{MAX_NUMBER:g}"))
     return value
 
 

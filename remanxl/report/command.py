@@ -34,7 +34,7 @@ def default_output(paths: list[Path]) -> Path:
 
 
 def run(paths, output=None, sort: str = "product", jobs: int | None = None, browser: str | None = None,
-        out=None, err=None, uncertainty: tuple | None = None) -> int:
+        out=None, err=None, uncertainty: tuple | None = None, force: bool = False) -> int:
     """The ``report`` command; returns its exit code.  ``uncertainty`` = (draws, seed) adds the section
     on how sure the savings are (one product only)."""
     import sys
@@ -47,7 +47,7 @@ def run(paths, output=None, sort: str = "product", jobs: int | None = None, brow
             _say(err, Msg("report.cli.missing", path=p))
         return EXIT_INPUT
     dst = Path(output) if output else default_output(paths)
-    problem = _output_problem(dst)
+    problem = _output_problem(dst) or _replace_problem(dst, force)
     if problem:
         _say(err, problem)
         return EXIT_USAGE
@@ -85,6 +85,34 @@ def _output_problem(dst: Path):
     if not dst.parent.is_dir():
         return Msg("report.cli.no_folder", path=dst, folder=dst.parent)
     return None
+
+
+def _replace_problem(dst: Path, force: bool):
+    """remanxl replaces an earlier report of its own, and anything else only with --force (as every command)."""
+    if force or not (dst.exists() or dst.is_symlink()) or written_by_remanxl(dst):
+        return None
+    return Msg("files.exists", path=dst)
+
+
+def written_by_remanxl(path: Path) -> bool:
+    """Whether ``path`` is a report remanxl wrote: HTML with remanxl's generator mark, or a PDF whose
+    document title (UTF-16, as Chromium writes it) ends with a remanxl report's title."""
+    import re
+
+    from remanxl.i18n import catalogue
+
+    try:
+        if path.suffix.lower() == ".pdf":
+            if path.stat().st_size > 64 << 20:
+                return False
+            titles = re.findall(rb"/Title\s*<FEFF([0-9A-Fa-f]*)>", path.read_bytes())
+            ends = tuple(catalogue()[key][1] for key in ("report.title", "report.portfolio_title"))
+            return any(bytes.fromhex(t.decode()).decode("utf-16-be", "replace").endswith(ends)
+                       for t in titles if len(t) % 4 == 0)
+        with open(path, "rb") as fh:
+            return b'<meta name="generator" content="remanxl' in fh.read(4096)
+    except OSError:
+        return False
 
 
 def _product(path: Path, err, uncertainty: tuple | None = None):

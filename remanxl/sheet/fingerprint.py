@@ -78,7 +78,10 @@ def of_block(block: Block, columns, bools=(), bool_rows=()) -> tuple[float, floa
                 x = _serial(v)
                 if x is not None:
                     numbers.append(x)
-    return float(text), math.fsum(numbers)
+    try:
+        return float(text), math.fsum(numbers)
+    except OverflowError:  # numbers beyond a double: refused cell by cell when the table is read
+        return float(text), math.inf
 
 
 def formulas(part: Part, ref, row_cell=None) -> tuple[str, str]:

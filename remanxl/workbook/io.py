@@ -19,6 +19,7 @@ from pathlib import Path
 
 import python_calamine as pc
 
+from remanxl.i18n import Msg
 from remanxl.sheet.layout import (ALIASES_TABLE, INPUT_SHEETS, READ_TABLES, SETTINGS_TABLE, STYLE_NAMES,
                                   SUMMARY_SHEET)
 from remanxl.sheet.reader import Located, WorkbookReadError
@@ -201,7 +202,7 @@ def read_blocks(path: Path, scan: bool = True, half: str | None = None) -> dict:
         where = table_sheet_parts(path)
         if scan:
             check_cell_extents(path, _parts_of(names, where, path))
-        tables = {canonical: wb.get_table_by_name(name) for name, canonical in names}
+        tables = {canonical: _table(wb, name, path) for name, canonical in names}
         blocks = {canonical: _block(t) for canonical, t in tables.items()}
         _add_outside_values(path, wb, tables, blocks, where)
         return blocks
@@ -224,6 +225,18 @@ def _add_outside_values(path: Path, wb, tables: dict, blocks: dict, where: dict)
         for canonical in inputs:
             blocks[canonical] = with_outside(blocks[canonical], zf, where.get(canonical.casefold()), wb,
                                              tables[canonical])
+def _table(wb, name: str, path: Path):
+    """calamine's table ``name``; a table it cannot lay out (a range of its header row alone makes the
+    reader panic, an exception outside ``Exception``) is told as the user's problem, with its name."""
+    try:
+        return wb.get_table_by_name(name)
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except pc.CalamineError:
+        raise
+    except BaseException as exc:  # noqa: BLE001 - pyo3's PanicException derives from BaseException
+        raise WorkbookReadError([Located.whole_file(Msg("files.table_unreadable", name=path.name, table=name,
+                                                        why=f"{type(exc).__name__}: {str(exc)[:80]}"))]) from None
 
 
 def _in_half(canonical: str, half: str | None) -> bool:
@@ -342,16 +355,23 @@ def _no_cyclic_gc():
 
 
 def evaluate_workbook(path: str | Path, output: str | Path | None = None, write: bool = True, split: bool = True,
-                      now: str | None = None, uncertainty=None):
+                      now: str | None = None, uncertainty=None, ignore_lock: bool = False):
     """Evaluate one workbook file; on any problem nothing is written and the problems are returned.
 
     ``split`` as in :func:`start_assessing` (a batch, which keeps every core busy with workbooks of its
     own, turns it off); ``uncertainty`` = (draws, seed) adds the Monte Carlo, written with the summary.
-    Returns a :class:`~remanxl.sheet.engine.Outcome`.
+    A workbook to be written that another program holds open (its lock file is beside it) is refused
+    unless ``ignore_lock``.  Returns a :class:`~remanxl.sheet.engine.Outcome`.
     """
     from remanxl.sheet.engine import Outcome, recompute  # light: the core loads in prefetch()
+    from remanxl.workbook.files import FileRefused, refuse_if_open
 
     book = FileWorkbook(path, output, split)
+    if write and not ignore_lock:
+        try:
+            refuse_if_open(book.path, book.output)
+        except FileRefused as exc:
+            return Outcome(book.name, None, [Located.whole_file(exc.msg)])
     try:
         book.prefetch()
         from remanxl.workbook.xlsxpatch import write_sheet  # noqa: F401 - the summary writer loads while the file is read
@@ -359,7 +379,7 @@ def evaluate_workbook(path: str | Path, output: str | Path | None = None, write:
         with _no_cyclic_gc():
             outcome = recompute(book, write, now, uncertainty)
     except UnsafeWorkbookError as exc:
-        return Outcome(book.name, None, [Located.whole_file(str(exc))])
+        return Outcome(book.name, None, [Located.whole_file(exc.args[0] if exc.args else str(exc))])
     finally:
         book.close()  # nothing left to do once the assessment was collected
     outcome.path = book.path

@@ -21,18 +21,33 @@ import signal
 import threading
 from pathlib import Path
 
-MIN_LIMIT = 2 << 30  # 2 GiB of address space: far above what a legitimate workbook needs to be read
-PER_XML_BYTE = 16  # … or 16 bytes per byte of sheet XML, for very large legitimate workbooks
+#: Address space a reader may add to what the process had mapped when it was forked.  Measured: reading
+#: the largest realistic plant workbook (100,000 parts-ledger rows and 20,000 inventory rows, 664 MiB
+#: of sheet XML) in one child grows it by under 200 MiB (peak resident 187 MiB); 1 GiB is five times
+#: that.  A file that needs more is refused (see benchmarks/README.md for the figures).
+READER_MEMORY = 1 << 30
+#: Processor time a reader may take: the same workbook takes 2.8 s of it; a slow office PC a few times
+#: that.  A file that takes longer is refused.
+READER_CPU_SECONDS = 60
 
 CAN_FORK = hasattr(os, "fork")
 
 
-def memory_limit(path: Path) -> int:
-    import zipfile
+def memory_limit(path: Path | None = None) -> int:
+    """The reader's address-space cap: what this process maps now, plus :data:`READER_MEMORY`.
 
-    with zipfile.ZipFile(path) as zf:
-        xml = sum(i.file_size for i in zf.infolist() if i.filename.endswith(".xml"))
-    return max(MIN_LIMIT, PER_XML_BYTE * xml)
+    Counting from what is mapped (not from zero) keeps the cap the same for a small command-line
+    process and a large host (a test runner, a batch parent) that forks the reader.
+    """
+    return _mapped_now() + READER_MEMORY
+
+
+def _mapped_now() -> int:
+    try:
+        with open("/proc/self/statm") as fh:
+            return int(fh.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):  # no /proc (macOS): a generous estimate of an interpreter
+        return 1 << 30
 
 
 def start_capped(fn, path: Path, *args) -> "CappedChild":
@@ -43,7 +58,7 @@ def start_capped(fn, path: Path, *args) -> "CappedChild":
     thread holds at the fork (a module half imported) stays held for ever in the child.  (The threads
     that reap earlier children hold none: they wait in ``waitpid`` with the GIL released.)
     """
-    limit = memory_limit(path)
+    limit = memory_limit()  # as the child will count it (for the message)
     r, w = os.pipe()
     try:
         pid = os.fork()
@@ -54,11 +69,14 @@ def start_capped(fn, path: Path, *args) -> "CappedChild":
     if pid == 0:  # the child: compute, send, and leave without running the parent's exit handlers
         code = 0
         try:
+            # Ctrl+C is the parent's to handle (it stops this child); an interrupt here would unwind
+            # through the parent's stack, copied into this process, and speak for it.
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
             os.close(r)
             devnull = os.open(os.devnull, os.O_WRONLY)
             os.dup2(devnull, 2)  # a reader that aborts prints to stderr; the parent says what happened
             faulthandler.disable()  # … and so would a fault handler a host (pytest) enabled on its own stream
-            _cap(limit)
+            _cap(memory_limit(), READER_CPU_SECONDS)  # counted in the child: what it inherited, plus the budget
             # The child's memory goes with it: a full collection of a million read cells (45 ms) is waste.
             gc.disable()
             result = _outcome(fn, path, args)
@@ -83,7 +101,11 @@ def _outcome(fn, path, args):
         return ("located", [(x.sheet, x.cell, x.row, x.column, x.message) for x in exc.located])
     except UnsafeWorkbookError as exc:
         return ("unsafe", str(exc))
-    except Exception as exc:  # noqa: BLE001 - reported by the parent
+    except MemoryError:  # Python's own allocation failed under the cap (a Rust reader's aborts the child)
+        return ("unsafe", _too_much_memory(path, "MemoryError"))
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as exc:  # noqa: BLE001 - reported by the parent (a reader's panic too: not a memory cap)
         return ("error", f"{type(exc).__name__}: {exc}")
 
 
@@ -124,9 +146,11 @@ class CappedChild:
         if not data:
             _, status = os.waitpid(self.pid, 0)
             how = f"signal {os.WTERMSIG(status)}" if os.WIFSIGNALED(status) else f"exit {os.WEXITSTATUS(status)}"
-            raise UnsafeWorkbookError(
-                f"{self.path.name}: reading it needed more than {self.limit / 2**30:.1f} GiB of memory "
-                f"(reader stopped: {how}); a cell or table far outside the data? refusing")
+            if os.WIFSIGNALED(status) and os.WTERMSIG(status) in (signal.SIGXCPU, signal.SIGKILL):
+                raise UnsafeWorkbookError(
+                    f"{self.path.name}: reading it took more than {READER_CPU_SECONDS} s of processor time "
+                    f"(reader stopped: {how}); a real workbook of 100,000 rows takes a few seconds; refusing")
+            raise UnsafeWorkbookError(_too_much_memory(self.path, how))
         # The child has sent all; it is reaped while its result is used (unmapping a big read takes a while).
         threading.Thread(target=os.waitpid, args=(self.pid, 0), name="remanxl-reap", daemon=True).start()
         kind, value = pickle.loads(data)
@@ -139,7 +163,12 @@ class CappedChild:
         raise WorkbookReadError([Located.whole_file(f"{self.path.name}: cannot read the workbook: {value}")])
 
 
-def _cap(limit: int) -> None:
+def _too_much_memory(path: Path, how: str) -> str:
+    return (f"{path.name}: reading it needed more than {READER_MEMORY / 2**30:.1f} GiB of memory "
+            f"(reader stopped: {how}); a cell or table far outside the data? refusing")
+
+
+def _cap(limit: int, cpu_seconds: int | None = None) -> None:
     import resource
 
     soft, hard = resource.getrlimit(resource.RLIMIT_AS)
@@ -147,3 +176,9 @@ def _cap(limit: int) -> None:
         limit = min(limit, hard)
     if soft == resource.RLIM_INFINITY or soft > limit:
         resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+    if cpu_seconds is not None:  # SIGXCPU at the soft limit ends the child; the parent says why
+        soft, hard = resource.getrlimit(resource.RLIMIT_CPU)
+        if hard != resource.RLIM_INFINITY:
+            cpu_seconds = min(cpu_seconds, hard)
+        if soft == resource.RLIM_INFINITY or soft > cpu_seconds:
+            resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, hard))

@@ -21,12 +21,15 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
+from remanxl.i18n import Msg
 from remanxl.method.errors import RemanxlError
 
 MAX_ENTRIES = 10_000
 MAX_TOTAL_BYTES = 1 << 30  # 1 GiB uncompressed
 MAX_RATIO = 400  # uncompressed / compressed, per part (real sheets stay well under 100)
-MAX_DIMENSION_CELLS = 20_000_000  # e.g. 50,000 rows x 400 columns
+#: The largest sheet or table a reader lays out.  The largest realistic plant workbook's largest sheet
+#: (its 100,000-row parts ledger) is 23 columns x 100,024 rows, 2.3 million cells: this is 2.6 times that.
+MAX_DIMENSION_CELLS = 6_000_000
 _DIMENSION = re.compile(rb"<(?:\w+:)?dimension\s+ref=\"([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?\"")
 _DTD = re.compile(rb"<!DOCTYPE|<!ENTITY", re.IGNORECASE)
 #: A cell or row reference beyond column ZZ (3 letters) or row 999,999 (7 digits).
@@ -185,6 +188,9 @@ def check_structure(path: str | Path, scan_cells: bool = True) -> Checked:
             if i.file_size > 1_000_000 and i.file_size > MAX_RATIO * max(i.compress_size, 1):
                 raise UnsafeWorkbookError(f"{path.name}: part {i.filename} compresses {i.file_size // max(i.compress_size, 1)}"
                                           f":1 (limit {MAX_RATIO}:1); refusing (zip bomb?)")
+        encrypted = next((i.filename for i in infos if i.flag_bits & 0x01), None)
+        if encrypted is not None:  # zipfile would ask for a password (RuntimeError) on opening it
+            raise UnsafeWorkbookError(Msg("files.encrypted", name=path.name, part=encrypted))
         names = {i.filename for i in infos}
         if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
             raise UnsafeWorkbookError(f"{path.name}: a zip file, but not an Excel workbook (no xl/workbook.xml)")
@@ -198,7 +204,7 @@ def check_structure(path: str | Path, scan_cells: bool = True) -> Checked:
                     _check_cell_extent(zf, i, path.name)
                 elif i.filename.startswith("xl/tables/"):
                     _check_table_ref(zf.read(i), i.filename, path.name)
-            except (zipfile.BadZipFile, EOFError, OSError, NotImplementedError) as exc:
+            except (zipfile.BadZipFile, EOFError, OSError, NotImplementedError, zlib.error, RuntimeError) as exc:
                 raise UnsafeWorkbookError(f"{path.name}: damaged part {i.filename} ({exc})") from None
             if _DTD.search(start):
                 raise UnsafeWorkbookError(f"{path.name}: part {i.filename} declares a DTD or entities, which a "
@@ -265,7 +271,7 @@ def check_cell_extents(path: str | Path, parts=None) -> None:
                 if (parts is None and i.filename.startswith("xl/worksheets/") and i.filename.endswith(".xml")
                         or parts is not None and i.filename in parts):
                     _check_cell_extent(zf, i, path.name)
-    except (zipfile.BadZipFile, EOFError, OSError) as exc:
+    except (zipfile.BadZipFile, EOFError, OSError, zlib.error, RuntimeError) as exc:
         raise UnsafeWorkbookError(f"{path.name}: damaged or truncated .xlsx ({exc})") from None
 
 

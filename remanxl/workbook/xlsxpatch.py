@@ -18,15 +18,16 @@ from __future__ import annotations
 import math
 import os
 import posixpath
-import shutil
 import struct
-import tempfile
 import zipfile
+import zlib
 from pathlib import Path
+from xml.parsers.expat import ExpatError
 
 from defusedxml import ElementTree as SafeET
+from remanxl.i18n import Msg
 from remanxl.sheet.reader import column_letter
-from remanxl.workbook.safety import check_workbook
+from remanxl.workbook.safety import UnsafeWorkbookError, check_workbook
 from remanxl.sheet.summary import CellError, Formula, SummaryModel
 
 NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -275,12 +276,31 @@ def _tag_end(xml: bytes, i: int) -> int:
 
 def write_sheet(src: str | Path, sheet_name: str, model: SummaryModel, dst: str | Path | None = None,
                 style_names=()) -> Path:
-    """Replace the cells of ``sheet_name`` (created if missing) and save atomically to ``dst`` (default: in place)."""
+    """Replace the cells of ``sheet_name`` (created if missing) and save atomically to ``dst`` (default: in place).
+
+    The sheet's part must be proven remanxl's own first (:func:`prove_own_sheet`); a damaged or
+    unexpected file raises :class:`~remanxl.workbook.safety.UnsafeWorkbookError` and nothing is written.
+    """
     src = Path(src)
     # Through a link, update the file it points to (and keep the link); permissions of a new file
     # follow the umask as for any file the user saves.
     dst = Path(os.path.realpath(dst if dst else src))
     check_workbook(src, scan_cells=False)  # no sheet but the Summary is parsed here, and that one as a tree
+    try:
+        return _write_sheet(src, sheet_name, model, dst, style_names)
+    except (KeyError, RuntimeError, zlib.error, zipfile.BadZipFile, EOFError, UnicodeError, SafeET.ParseError,
+            ExpatError) as exc:  # a part missing, encrypted, not inflating or not XML
+        raise UnsafeWorkbookError(Msg("files.damaged", name=src.name, why=_why(exc))) from None
+
+
+def _why(exc: BaseException) -> str:
+    text = exc.args[0] if isinstance(exc, KeyError) and exc.args else str(exc)
+    return f"{type(exc).__name__}: {str(text)[:160]}"
+
+
+def _write_sheet(src: Path, sheet_name: str, model: SummaryModel, dst: Path, style_names) -> Path:
+    from remanxl.workbook import files
+
     with zipfile.ZipFile(src) as zf:
         parts = sheet_parts(zf)
         infos = zf.infolist()
@@ -291,7 +311,8 @@ def write_sheet(src: str | Path, sheet_name: str, model: SummaryModel, dst: str 
         existing = {name.casefold(): name for name in parts}.get(sheet_name.casefold())  # Excel ignores case
         if existing is not None:
             part, sheet_id = parts[existing]
-            replaced[part] = rebuild_sheet(zf.read(part), model, styles)
+            old = prove_own_sheet(zf, src.name, existing, parts)
+            replaced[part] = rebuild_sheet(old, model, styles)
         else:
             part, sheet_id, extra = _add_sheet(zf, sheet_name, names)
             replaced.update(extra)
@@ -305,10 +326,11 @@ def write_sheet(src: str | Path, sheet_name: str, model: SummaryModel, dst: str 
                                                        or zf.read("[Content_Types].xml"), "calcChain")
             replaced["xl/_rels/workbook.xml.rels"] = _without(replaced.get("xl/_rels/workbook.xml.rels")
                                                               or zf.read("xl/_rels/workbook.xml.rels"), "calcChain")
-        fd, tmp = tempfile.mkstemp(prefix=".~remanxl-", suffix=".xlsx", dir=str(dst.parent))
-        os.close(fd)
+        files.remove_stale_temporaries(dst.parent)
+        tmp = files.temporary_name(dst.parent, dst.suffix or ".xlsx")
         try:
             with zipfile.ZipFile(tmp, "w") as out, open(src, "rb") as raw:
+                out.comment = zf.comment  # the archive's comment, and each member's, are kept
                 for info in infos:
                     if info.filename in drop:
                         continue
@@ -320,30 +342,92 @@ def write_sheet(src: str | Path, sheet_name: str, model: SummaryModel, dst: str 
                     out.writestr(_copy_info(info), data)
                 for name, data in added.items():
                     out.writestr(_new_info(name), data)
-            with open(tmp, "rb+") as fh:
-                os.fsync(fh.fileno())
-            if dst.exists():
-                shutil.copymode(dst, tmp)
-            else:
-                os.chmod(tmp, 0o666 & ~_umask())
-            os.replace(tmp, dst)
+            files.replace(tmp, dst)
         except BaseException:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
+            tmp.unlink(missing_ok=True)
             raise
     return dst
 
 
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
+#: What remanxl writes in A1 of its Summary (today's title, and earlier ones): the sheet's signature.
+_SIGNATURES = ("remanxl", "GB/T 41350")
+_TABLE_REL_TYPE = "/table"
+
+
+def prove_own_sheet(zf: zipfile.ZipFile, book: str, sheet: str, parts: dict[str, tuple[str, str]]) -> bytes:
+    """The XML of ``sheet``'s part, once proven to be remanxl's own sheet; else raise
+    :class:`~remanxl.workbook.safety.UnsafeWorkbookError` (nothing is written).
+
+    Proven means: the part exists; no other sheet of the workbook points at it; it holds no Excel
+    table (every input sheet does); and its first cell A1 is empty or carries remanxl's title.  A
+    relationship edited to point at an input sheet, or a user's own sheet of that name, is refused.
+    """
+    part = parts[sheet][0]
+    names = set(zf.namelist())
+    if part not in names:
+        raise UnsafeWorkbookError(Msg("files.sheet_missing", name=book, sheet=sheet, part=part))
+    shared = sorted(other for other, (p, _) in parts.items() if other != sheet and p.casefold() == part.casefold())
+    if shared:
+        raise UnsafeWorkbookError(Msg("files.sheet_shared", name=book, sheet=sheet, other=shared[0]))
+    xml = _utf8(zf.read(part))
+    rels = posixpath.join(posixpath.dirname(part), "_rels", posixpath.basename(part) + ".rels")
+    root = _parse(xml)
+    has_table = root.find(_q("tableParts")) is not None and len(root.find(_q("tableParts"))) > 0
+    if not has_table and rels in names:
+        has_table = any((r.get("Type") or "").endswith(_TABLE_REL_TYPE) for r in _parse(zf.read(rels)))
+    first = _a1_text(zf, root, names)
+    if has_table or (first is not None and not any(s.casefold() in first.casefold() for s in _SIGNATURES)):
+        raise UnsafeWorkbookError(Msg("files.not_own_sheet", name=book, sheet=sheet,
+                                      found=("an Excel table" if has_table else f"A1 = {first[:40]!r}")))
+    return xml
+
+
+def _utf8(xml: bytes) -> bytes:
+    """The part as UTF-8 (a UTF-16 part, which the standard allows, is converted; its declaration too)."""
+    import re
+
+    if xml[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        text = xml.decode("utf-16")
+        return re.sub(r"""(<\?xml[^>]*encoding=)["'][^"']*["']""", r'\1"UTF-8"', text, count=1).encode("utf-8")
+    return xml
+
+
+def _a1_text(zf: zipfile.ZipFile, root, names: set[str]) -> str | None:
+    """The text of cell A1 (None when A1 is empty or absent); a number reads as its digits."""
+    data = root.find(_q("sheetData"))
+    cell = None
+    if data is not None:
+        for row in data:
+            cell = next((c for c in row if (c.get("r") or "").upper() == "A1"), None)
+            break  # A1 is in the first row written, if anywhere
+    if cell is None:
+        return None
+    kind = cell.get("t")
+    if kind == "inlineStr":
+        return "".join(t.text or "" for t in cell.iter(_q("t")))
+    value = cell.find(_q("v"))
+    text = None if value is None else value.text
+    if kind == "s" and text is not None and "xl/sharedStrings.xml" in names:
+        return _shared_string(zf, int(text))
+    return text
+
+
+def _shared_string(zf: zipfile.ZipFile, index: int) -> str:
+    """One shared string, read up to its place (a plant workbook's table of strings can be large)."""
+    with zf.open("xl/sharedStrings.xml") as fh:
+        for i, (_, si) in enumerate((e for e in SafeET.iterparse(fh, events=("end",), forbid_dtd=True)
+                                     if e[1].tag == _q("si"))):
+            if i == index:
+                return "".join(t.text or "" for t in si.iter(_q("t")))
+            si.clear()
+    return ""
 
 
 def _copy_info(info: zipfile.ZipInfo) -> zipfile.ZipInfo:
     z = zipfile.ZipInfo(info.filename, date_time=info.date_time)
     z.compress_type = zipfile.ZIP_DEFLATED if info.compress_type != zipfile.ZIP_STORED else zipfile.ZIP_STORED
     z.external_attr = info.external_attr
+    z.comment = info.comment
     return z
 
 
