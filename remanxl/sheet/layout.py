@@ -139,7 +139,7 @@ def setting_name(key: str) -> str:
 
 
 #: The Settings table's columns; the value is typed in the third, the fifth shows how remanxl reads it.
-SETTINGS_HEADERS = ("Setting", "Label 名称", "Value 值", "Options 可选值", "Read as 识别为", "Help 说明")
+SETTINGS_HEADERS = ("Setting 设置项", "Label 名称", "Value 值", "Options 可选值", "Read as 识别为", "Help 说明")
 SETTINGS_VALUE_COL, SETTINGS_READ_COL = "C", "E"
 
 
@@ -160,7 +160,7 @@ SUMMARY_AUDIT_ROW = 5  # native: whether the inputs changed since remanxl comput
 SUMMARY_HEADER_ROW = 6
 SUMMARY_FIRST_ROW = 7  # SE; RNR is on row 20
 SUMMARY_COLUMNS = (
-    ("group", "Class I 一级指标", 22), ("symbol", "Symbol 符号", 8), ("name_en", "Indicator", 40),
+    ("group", "Class I 一级指标", 22), ("symbol", "Symbol 符号", 8), ("name_en", "Indicator (English) 指标英文名", 40),
     ("name_zh", "指标名称", 22), ("value", "Value 值", 12), ("numerator", "Numerator 分子", 14),
     ("denominator", "Denominator 分母", 14), ("unit", "Unit 单位", 9), ("basis", "Basis 基准", 36),
     ("status", "Status 状态", 12), ("warnings", "Warnings / reason 提示", 50), ("formula", "Formula 公式", 34),

@@ -323,7 +323,7 @@ def _breakdowns(m, row, ev, lang: str = "both") -> int:
         rows = [[_named(names.pollutant(k), k, lang), v["reman_kg"], v["original_kg"], v["reman_equivalents"],
                  v["original_equivalents"], v["rate"], "yes 是" if v["counted"] else "no 否", tr_(v["note"], lang)]
                 for k, v in b[key].items()]
-        row = _table(m, row, title, ["Pollutant 污染物", "Reman kg", "Original kg", "Reman PE", "Original PE",
+        row = _table(m, row, title, ["Pollutant 污染物", "Reman kg 再制造", "Original kg 原制造", "Reman PE 再制造当量", "Original PE 原制造当量",
                                      "Rate (mass) 减排率", "Counted 计入", "Note 说明"],
                      rows, ["rx text", num, num, num, num, pct, "rx text", "rx wrap"])
     w = b["water"]

@@ -168,11 +168,28 @@ def _options_text(spec) -> str:
     return {"number": "a number 数字", "text": "text 文字"}[spec.kind]
 
 
+def _title(text: str, limit: int = 32) -> str:
+    """An input message's title in Excel's 32 characters: the bilingual label, else its Chinese part."""
+    if len(text) <= limit:
+        return text
+    first_han = next((i for i, ch in enumerate(text) if "\u4e00" <= ch <= "\u9fff"), None)
+    return (text[first_han:] if first_han is not None else text)[:limit]
+
+
+def _both_within(en: str, zh: str, limit: int) -> str:
+    """English and Chinese in ``limit`` characters (Excel's cap on an input message): the Chinese whole,
+    the English cut short when both do not fit."""
+    if len(en) + 3 + len(zh) <= limit:
+        return f"{en} / {zh}"
+    room = limit - len(zh) - 4
+    return (f"{en[:room].rstrip()}… / {zh}" if room > 20 else zh[:limit])
+
+
 def _validation(field: str, title: str, alert: str, stop: bool = True) -> DataValidation:
     """A drop-down of a field's words (the Lists sheet), with its error alert on and an input message."""
     return DataValidation(type="list", formula1=lists.words_name(field), allow_blank=True, showErrorMessage=True,
                           errorStyle="stop" if stop else "warning", errorTitle="remanxl", error=alert[:225],
-                          showInputMessage=True, promptTitle=title[:32], prompt=alert[:250])
+                          showInputMessage=True, promptTitle=_title(title), prompt=alert[:250])
 
 
 def _settings(wb, inp: EvaluationInput | None):
@@ -210,7 +227,7 @@ def _settings(wb, inp: EvaluationInput | None):
             dv = DataValidation(type="decimal", operator="greaterThan", formula1="0", allow_blank=True,
                                 showErrorMessage=True, errorTitle="remanxl",
                                 error=f"{spec.name}: a number > 0 大于 0 的数字", showInputMessage=True,
-                                promptTitle=label[:32], prompt=f"{spec.help} {spec.help_zh}"[:250])
+                                promptTitle=_title(label), prompt=_both_within(spec.help, spec.help_zh, 250))
         else:
             dv = None
         if dv is not None:
@@ -235,6 +252,16 @@ def _settings(wb, inp: EvaluationInput | None):
     _protect(ws)
 
 
+def factor_column_labels() -> dict[str, tuple[str, str]]:
+    """What each factor-table column means, in English and Chinese (``data/factor_columns.csv``)."""
+    import csv
+    import io
+    from importlib import resources
+
+    text = resources.files("remanxl.method").joinpath("data", "factor_columns.csv").read_text(encoding="utf-8")
+    return {r["column"]: (r["label_en"], r["label_zh"]) for r in csv.DictReader(io.StringIO(text))}
+
+
 def _factor_headers(name: str) -> list[str]:
     return list(default_factors()[name].columns) + list(FACTOR_COMPUTED.get(name, ()))
 
@@ -252,8 +279,13 @@ def _factors(wb, inp: EvaluationInput | None):
         ws.cell(row, 1, f"{t.title_en} {t.title_zh} — {t.description} (version {t.version})").style = "rx group"
         headers = _factor_headers(name)
         head = row + 1
+        labels = factor_column_labels()
         for i, h in enumerate(headers, start=1):
-            ws.cell(head, i, h).style = "rx header"
+            c = ws.cell(head, i, h)
+            c.style = "rx header"
+            if h in labels:  # the header is the name remanxl reads; its meaning in both languages on hover
+                en, zh = labels[h]
+                c.comment = Comment(f"{en}\n{zh}", "remanxl", width=220, height=70)
             widths[i] = max(widths.get(i, 10), min(len(h) + 2, 30))
         overrides = {str(r.get(t.key)): r for r in (inp.factors.get(name, []) if inp else [])}
         data = list(t.rows.values())
@@ -280,8 +312,11 @@ def _factors(wb, inp: EvaluationInput | None):
                     "the words remanxl knows and never replace one. 自定义别名:补充 remanxl 识别的词语,不会替换已有词语。"
             ).style = "rx group"
     head = row + 1
+    labels = factor_column_labels()
     for i, h in enumerate(("field", "alias", "key", "note"), start=1):
-        ws.cell(head, i, h).style = "rx header"
+        c = ws.cell(head, i, h)
+        c.style = "rx header"
+        c.comment = Comment("\n".join(labels[h]), "remanxl", width=220, height=70)
     user = list(inp.aliases) if inp else []
     for k in range(ALIASES_ROWS):
         values = user[k] if k < len(user) else {}
@@ -385,8 +420,8 @@ def _input_sheet(wb, sheet, inp: EvaluationInput | None):
         elif c.kind == "number":
             dv = DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0", allow_blank=True,
                                 showErrorMessage=True, errorTitle="remanxl", error=f"{c.header}: a number ≥ 0 大于等于 0 的数字",
-                                showInputMessage=bool(c.help), promptTitle=c.header[:32],
-                                prompt=f"{c.help} / {c.help_zh}"[:250])
+                                showInputMessage=bool(c.help), promptTitle=_title(c.header),
+                                prompt=_both_within(c.help, c.help_zh, 250))
         else:
             dv = None
         if dv is not None:
