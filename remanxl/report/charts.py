@@ -33,6 +33,18 @@ class Bar:
     value: float | None  # a fraction; None when undefined
 
 
+
+def axis(x, lo: float, hi: float, step: float, top: float, bottom: float) -> list[str]:
+    """Vertical grid lines and % labels from ``lo`` to ``hi`` every ``step`` (``x`` maps a rate to its
+    x-coordinate); the 0 line is drawn as the axis."""
+    out = []
+    for k in range(round((hi - lo) / step) + 1):
+        v = lo + k * step
+        out.append(f'<line x1="{x(v):.1f}" y1="{top}" x2="{x(v):.1f}" y2="{bottom}" '
+                   f'class="{"zero" if abs(v) < 1e-9 else "grid"}"/>')
+        out.append(f'<text x="{x(v):.1f}" y="{bottom + 14}" class="tick">{format_number(v, 0, True)}</text>')
+    return out
+
 def _axis_low(values) -> float:
     low = min([v for v in values if v is not None] + [0.0])
     return -math.ceil(-low * 5 - 1e-9) / 5 if low < 0 else 0.0  # down to the next 20 %
@@ -50,14 +62,7 @@ def bar_chart(bars: list[Bar], colour: str, title: str) -> Markup:
     out = [f'<svg class="chart" viewBox="0 0 {WIDTH} {height}" width="100%" role="img" '
            f'aria-label="{escape(title)}" xmlns="http://www.w3.org/2000/svg">']
     bottom = TOP + len(bars) * ROW_H
-    steps = round((hi - lo) / 0.2)
-    for k in range(steps + 1):  # grid and axis labels every 20 %
-        v = lo + k * 0.2
-        gx = x(v)
-        zero = abs(v) < 1e-9
-        out.append(f'<line x1="{gx:.1f}" y1="{TOP}" x2="{gx:.1f}" y2="{bottom}" '
-                   f'class="{"zero" if zero else "grid"}"/>')
-        out.append(f'<text x="{gx:.1f}" y="{bottom + 14}" class="tick">{format_number(v, 0, True)}</text>')
+    out += axis(x, lo, hi, 0.2, TOP, bottom)  # grid and axis labels every 20 %
     for i, b in enumerate(bars):
         y = TOP + i * ROW_H
         out.append(f'<text x="0" y="{y + 11}" class="label"><tspan class="sym">{escape(b.symbol)}</tspan> '
@@ -112,11 +117,7 @@ def spread_chart(rows: list[Spread], colour: str, title: str) -> Markup:
     bottom = TOP + len(rows) * row_h
     out = [f'<svg class="chart" viewBox="0 0 {width} {bottom + AXIS_H}" width="100%" role="img" '
            f'aria-label="{escape(title)}" xmlns="http://www.w3.org/2000/svg">']
-    for k in range(round((hi - lo) / 0.2) + 1):
-        v = lo + k * 0.2
-        out.append(f'<line x1="{x(v):.1f}" y1="{TOP}" x2="{x(v):.1f}" y2="{bottom}" '
-                   f'class="{"zero" if abs(v) < 1e-9 else "grid"}"/>')
-        out.append(f'<text x="{x(v):.1f}" y="{bottom + 14}" class="tick">{format_number(v, 0, True)}</text>')
+    out += axis(x, lo, hi, 0.2, TOP, bottom)
     for i, r in enumerate(rows):
         y = TOP + i * row_h
         out.append(f'<text x="0" y="{y + 15}" class="label"><tspan class="sym">{escape(r.symbol)}</tspan> '

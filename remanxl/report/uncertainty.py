@@ -15,7 +15,7 @@ from remanxl.report import names
 from remanxl.report.cells import Column, T, Table, Text, format_number, pointer
 import math
 
-from remanxl.report.charts import GROUP_COLOURS, Spread
+from remanxl.report.charts import GROUP_COLOURS, Spread, axis
 
 RATES = ("SE", "SM", "SW", "RGHG", "RAP", "REF", "RSW")
 
@@ -138,11 +138,7 @@ def band_chart(rows: list[Spread], colour: str, title: str) -> Markup:
     bottom = top + len(rows) * row_h
     out = [f'<svg class="chart" viewBox="0 0 {width} {bottom + 22}" width="100%" role="img" '
            f'aria-label="{escape(title)}" xmlns="http://www.w3.org/2000/svg">']
-    for k in range(round((hi - lo) / step) + 1):
-        v = lo + k * step
-        out.append(f'<line x1="{x(v):.1f}" y1="{top}" x2="{x(v):.1f}" y2="{bottom}" '
-                   f'class="{"zero" if abs(v) < 1e-9 else "grid"}"/>')
-        out.append(f'<text x="{x(v):.1f}" y="{bottom + 14}" class="tick">{format_number(v, 0, True)}</text>')
+    out += axis(x, lo, hi, step, top, bottom)
     for i, r in enumerate(rows):
         y = top + i * row_h
         out.append(f'<text x="0" y="{y + 15}" class="label"><tspan class="sym">{escape(r.symbol)}</tspan> '
