@@ -255,3 +255,17 @@ def test_the_ribbons_recompute_shows_the_dashboard_afterwards(t4_book):
     assert outcome.ok
     assert ("activate", DASHBOARD_SHEET) in t4_book.log
     assert t4_book.log.of("alert") and "Summary updated" in t4_book.log.of("alert")[0][1]
+
+
+def test_summary_number_formats_are_written_a_column_run_at_a_time(t4_book):
+    from remanxl.excel.xlwings_book import number_format_runs
+    from remanxl.sheet.summary import build_summary
+
+    outcome = recompute(XlwingsWorkbook(t4_book))
+    formats = t4_book.log.of("format", SUMMARY_SHEET)
+    value_col = SUMMARY_COL["value"] + 1
+    assert any(f[3] == value_col and f[2] == SUMMARY_FIRST_ROW and f[4] == "0.00%" for f in formats)
+    assert {"#,##0", "#,##0.000"} <= {f[4] for f in formats}  # counts whole, quantities with three decimals
+    runs = number_format_runs(build_summary(outcome.evaluation))
+    styled = sum(rows for (_, _, rows) in runs)
+    assert len(formats) < styled / 3  # a call per run down a column, far fewer than one per cell

@@ -11,7 +11,7 @@ from __future__ import annotations
 from remanxl.i18n import tr
 from remanxl.sheet.engine import BlockWorkbook
 from remanxl.sheet.grid import Block
-from remanxl.sheet.layout import INPUT_SHEETS, READ_TABLES, SUMMARY_COL, SUMMARY_FIRST_ROW, SUMMARY_SHEET, VALIDATION_SHEET
+from remanxl.sheet.layout import INPUT_SHEETS, READ_TABLES, SUMMARY_SHEET, VALIDATION_SHEET
 from remanxl.sheet.reader import Located
 from remanxl.sheet.summary import SummaryModel
 
@@ -37,6 +37,24 @@ def _protect(sheet) -> None:
             return
         except Exception:  # noqa: BLE001
             continue
+
+
+def number_format_runs(model: SummaryModel) -> dict[tuple[int, int, int], str]:
+    """(first row, 0-based column, rows) -> number format: the model's styled numbers as runs down a column,
+    so that a whole breakdown column takes one call (the file writer gets them from the named styles)."""
+    cells = sorted(((c.col, c.row), _FORMATS[c.style]) for c in model.cells if c.style in _FORMATS)
+    runs: dict[tuple[int, int, int], str] = {}
+    start = None
+    for (col, row), fmt in cells:
+        if start and start[1] == col and start[2] == fmt and start[0] + start[3] == row:
+            start = (start[0], col, fmt, start[3] + 1)
+        else:
+            if start:
+                runs[(start[0], start[1], start[3])] = start[2]
+            start = (row, col, fmt, 1)
+    if start:
+        runs[(start[0], start[1], start[3])] = start[2]
+    return runs
 
 
 def _with_outside(sheet, block: Block) -> Block:
@@ -105,10 +123,8 @@ class XlwingsWorkbook(BlockWorkbook):
         for r, c in texts:
             grid[r][c] = as_text(grid[r][c])
         sheet.range((1, 1)).resize(len(grid), len(grid[0])).formula = grid  # one block: values and formulas
-        first, last = SUMMARY_FIRST_ROW, SUMMARY_FIRST_ROW + 13
-        for key in ("value", "live"):
-            col = SUMMARY_COL[key] + 1
-            sheet.range((first, col), (last, col)).number_format = _FORMATS["rx percent"]
+        for (row, col, rows), fmt in number_format_runs(model).items():
+            sheet.range((row, col + 1), (row + rows - 1, col + 1)).number_format = fmt
         _protect(sheet)
 
     def show_problems(self, problems: list[Located]) -> None:
