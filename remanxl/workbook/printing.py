@@ -50,13 +50,14 @@ def _page(ws, landscape: bool, fit_height: int = 0) -> None:
 
 def _input_print_area(wb, ws, table) -> None:
     """A print area that ends at the table's last filled row (a name Excel and LibreOffice evaluate)."""
-    first_col, last_col = table.ref.split(":")
-    last_letter = "".join(ch for ch in last_col if ch.isalpha())
+    from openpyxl.utils import range_boundaries
+
+    _, _, last_col, _ = range_boundaries(table.ref)
     sheet = quote_sheetname(ws.title)
     key = f"{sheet}!$A${HEADER_ROW + 1}:$A${LAST_ROW_SCANNED}"
     # LOOKUP(2, 1/(range<>""), ROW(range)) is the row of the last non-blank cell of a range, in every spreadsheet.
     last = f'IFERROR(LOOKUP(2,1/({key}<>""),ROW({key})),{HEADER_ROW + 1})'
-    area = f"{sheet}!$A$1:INDEX({sheet}!${last_letter}:${last_letter},{last})"
+    area = f"OFFSET({sheet}!$A$1,0,0,{last},{last_col})"
     index = wb.sheetnames.index(ws.title)
     wb.defined_names.add(DefinedName("_xlnm.Print_Area", localSheetId=index, attr_text=area))
 
