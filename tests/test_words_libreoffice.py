@@ -168,3 +168,36 @@ def test_an_input_edited_after_recompute_marks_the_audit_out_of_date(books, lo, 
     assert after[f"A{SUMMARY_AUDIT_ROW}"].startswith("OUT OF DATE")
     se = after[f"{get_column_letter(SUMMARY_COL['value'] + 1)}{SUMMARY_FIRST_ROW}"]
     assert isinstance(se, float) and not math.isclose(se, ev["SE"].value)  # the value followed the edit
+
+
+def test_a_unit_row_added_on_the_factors_sheet_extends_the_units_and_keeps_kwh(lo, tmp_path):
+    """The Guide's own advice: add a unit row to Factors › Units.  kcal becomes a unit, kWh stays one
+    (it once vanished), in the file path and in LibreOffice's native formulas."""
+    inp = load_example().to_dict()
+    path = vector_workbook(tmp_path / "kcal.xlsx", inp)
+    wb = openpyxl.load_workbook(path)
+    ws = wb["Factors 系数"]
+    units = ws.tables["Units"]
+    (c1, r1), (c2, r2) = (openpyxl.utils.cell.coordinate_from_string(x) for x in units.ref.split(":"))
+    headers = [ws.cell(r1, j).value for j in range(1, openpyxl.utils.column_index_from_string(c2) + 1)]
+    blank = next(r for r in range(r1 + 1, r2 + 1) if ws.cell(r, 1).value in (None, ""))
+    row = {"unit": "kcal", "dimension": "energy", "to_base": 0.0041868, "base": "MJ", "name_zh": "千卡",
+           "name_en": "kilocalorie", "source": "IT calorie, ISO 80000-5"}
+    for j, h in enumerate(headers, start=1):
+        ws.cell(blank, j, row.get(h))
+    energy = wb["Energy 能源"]
+    first_blank = next(r for r in range(5, 200) if energy.cell(r, 1).value in (None, ""))
+    for col, value in zip("ACDE", ("reman", "electricity", 1_000_000, "kcal")):
+        energy[f"{col}{first_blank}"] = value
+    edited = tmp_path / "kcal-edited.xlsx"
+    wb.save(edited)
+    outcome = evaluate_workbook(edited, write=False)
+    assert outcome.ok, [p.render("en") for p in outcome.problems[:5]]
+    kwh_lines = [li for li in outcome.evaluation.breakdowns["lines"]["energy"] if li["unit"] in ("kWh", "MWh")]
+    kcal = [li for li in outcome.evaluation.breakdowns["lines"]["energy"] if li["unit"] == "kcal"]
+    assert kwh_lines and len(kcal) == 1
+    scale = inp["settings"]["functional_unit_quantity"] / inp["settings"]["reman_data_quantity"]
+    assert math.isclose(kcal[0]["value"], 1_000_000 * 0.0041868 / 3.6 * 0.1229 * scale, rel_tol=1e-9)  # kgce
+    summary = lo.recalculate(edited)[SUMMARY_SHEET]
+    se = summary[f"{get_column_letter(SUMMARY_COL['numerator'] + 1)}{SUMMARY_FIRST_ROW}"]
+    assert math.isclose(se, outcome.evaluation["SE"].numerator, rel_tol=1e-9)  # natively the same
