@@ -110,8 +110,9 @@ def build_dashboard(wb, position: int = 1):
         ws.cell(row, 2, _in_language(info.name_en, info.name_zh)).style = "rx text"
         value = _summary("value", srow)
         ws.cell(row, 3, f'=IF(ISNUMBER({value}),{value},"n/a")').style = "rx percent"
-        ws.cell(row, 4, f"={_summary('status', srow)}").style = "rx text"
-        ws.cell(row, 5, f"={_summary('unit', srow)}").style = "rx text"
+        for col, key in ((4, "status"), (5, "unit")):  # a blank Summary cell shows blank, not 0
+            ref = _summary(key, srow)
+            ws.cell(row, col, f'=IF({ref}="","",{ref})').style = "rx text"
         ws.cell(row, 6, _band_formula(srow)).style = "rx text"
     last = _layout_rows()[-1][2]
     _charts(ws)
