@@ -105,7 +105,9 @@ def test_no_error_value_anywhere_without_the_addin(lo, tmp_path, which):
     live = [v for v in cells[SUMMARY_SHEET].values() if isinstance(v, str) and "needs the remanxl add-in" in v]
     assert len(live) == len(INDICATORS)  # the live column says in words what it needs
     if which == "template":
-        assert cells[DASHBOARD_SHEET]["A4"].startswith("No data yet")
+        dash = cells[DASHBOARD_SHEET]
+        assert dash["A4"].startswith("No data yet")
+        assert all(dash[f"C{row}"] == "n/a" and isinstance(dash[f"E{row}"], str) for row in dashboard_rows().values())
 
 
 @pytest.mark.libreoffice
