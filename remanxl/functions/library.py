@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import functools
 import math
-from itertools import chain
+from itertools import chain, compress
 from operator import mul, truediv
 
 from remanxl.method import indicators as ind
@@ -46,8 +46,13 @@ def _bad(name: str, message: str) -> _CellError:
 
 def _flat(value) -> list:
     if isinstance(value, (list, tuple)):
-        if value and set(map(type, value)) == {list}:  # a 2-D range, as xlwings passes one
-            return list(chain.from_iterable(value))
+        if value and type(value[0]) is list:  # a 2-D range, as xlwings passes one
+            try:
+                return [x for [x] in value]  # a column (rows of one cell), the usual range: unpacked in C
+            except (TypeError, ValueError):
+                pass
+            if set(map(type, value)) == {list}:
+                return list(chain.from_iterable(value))
         out = []
         for v in value:
             if isinstance(v, (list, tuple)):
@@ -56,6 +61,9 @@ def _flat(value) -> list:
                 out.append(v)
         return out
     return [value]
+
+
+_NONE = type(None)
 
 
 def _one_number(v, name: str):
@@ -143,8 +151,11 @@ def _precise_rows(rows: list) -> list:
     A spilled column of floats (the usual large result) is converted in one pass of C-level
     calls: ``float(f"{x:.15g}")`` is what excel_precision does to a float.
     """
-    if rows and set(map(len, rows)) == {1}:
-        column = [row[0] for row in rows]
+    try:
+        column = [x for [x] in rows]  # a column, the usual spilled result
+    except (TypeError, ValueError):
+        column = None
+    if column:
         if set(map(type, column)) == {float}:
             return [[x] for x in map(float, map("{:.15g}".format, column))]
     return [[excel_precision(v) for v in row] for row in rows]
@@ -294,23 +305,82 @@ def _terms(values, keys, units, names, factor_for, divide: bool = False) -> list
     op = truediv if divide else mul
     v, k, u = _flat(values), _flat(keys), _flat(units)
     n = max(len(v), len(k), len(u))
-    if (len(v) == n and _valid_floats(v) is v and set(map(type, k)) == {str} and set(map(type, u)) <= {str, type(None)}
-            and len(k) in (1, n) and len(u) in (1, n)):
-        stripped = {x: x.strip() for x in set(k)}
-        if "" not in stripped.values():
-            ks = list(map(stripped.__getitem__, k)) if len(k) == n else [stripped[k[0]]] * n
-            norm = {x: None if x in (None, "") else x.strip() for x in set(u)}
-            us = list(map(norm.__getitem__, u)) if len(u) == n else [norm[u[0]]] * n
-            factors = dict.fromkeys(zip(ks, us))  # in order of first use, as row by row
-            for key, unit in factors:
-                factors[key, unit] = factor_for(key, unit)
-            return list(map(op, v, map(factors.__getitem__, zip(ks, us))))
+    try:
+        fast = _mapped_terms(v, k, u, n, factor_for, op)
+    except _RowByRow:
+        fast = None
+    if fast is not None:
+        return fast
     cache, terms = {}, []
     for q, key, unit in _pairs(values, keys, units, names):
         if (key, unit) not in cache:
             cache[key, unit] = factor_for(key, unit)
         terms.append(op(q, cache[key, unit]))
     return terms
+
+
+class _RowByRow(Exception):
+    """Internal: a range the C-level path does not take (a faulty or empty cell it cannot place)."""
+
+
+class _Factors(dict):
+    """``(key, unit)`` as the cells hold them → factor, worked out on first use (so in row order).
+
+    A key or unit that is not text, and a number without a key, go to the row-by-row path.
+    """
+
+    def __init__(self, factor_for):
+        super().__init__()
+        self.factor_for = factor_for
+
+    def __missing__(self, cells):
+        key, unit = cells
+        if type(key) is not str or key == "" or not (unit is None or type(unit) is str):
+            raise _RowByRow
+        value = self[cells] = self.factor_for(key.strip(), None if unit is None or unit == "" else unit.strip())
+        return value
+
+
+def _mapped_terms(v: list, k: list, u: list, n: int, factor_for, op) -> list | None:
+    """:func:`_terms` with C-level maps for ranges of numbers (or empty cells) and texts, else None.
+
+    An empty number beside a key counts 0 and rows empty in both number and key are left out, as
+    :func:`_pairs` does; anything it would refuse (a negative, non-finite or non-number value, a
+    number without a key) returns None, so the row-by-row path can name the first bad cell.
+    """
+    if len(v) != n or len(k) not in (1, n) or len(u) not in (1, n):
+        return None
+    kinds = set(map(type, v))
+    if not kinds <= {float, int, _NONE}:
+        return None
+    values = v  # as the cells hold them: None marks an empty number
+    if _NONE in kinds:
+        v = [0.0 if x is None else x for x in v]
+    if int in kinds:
+        v = list(map(float, v))  # as _one_number does (an Excel error code is negative and refused below)
+    # min() may miss a NaN, but the sum does not (an overflowing sum only sends the range row by row)
+    if v and not (min(v) >= 0 and math.isfinite(sum(v))):
+        return None
+    factors = _Factors(factor_for)
+    try:
+        return list(map(op, v, map(factors.__getitem__, _keyed(k, u, n))))
+    except _RowByRow:  # an empty key: its row is left out if its number is empty too, else refused
+        if len(k) != n:
+            return None
+    except Exception:  # noqa: BLE001 - a faulty key: the row-by-row path reports what it would report first
+        return None
+    keep = [x is not None or (y is not None and y != "") for x, y in zip(values, k)]
+    v, k = list(compress(v, keep)), list(compress(k, keep))
+    u = list(compress(u, keep)) if len(u) > 1 else u
+    try:
+        return list(map(op, v, map(factors.__getitem__, _keyed(k, u, len(v)))))
+    except Exception:  # noqa: BLE001 - a number without a key, or a faulty key: named row by row
+        return None
+
+
+def _keyed(k: list, u: list, n: int):
+    """``(key, unit)`` of each of ``n`` rows; a single cell is repeated."""
+    return zip(k if len(k) == n else k * n, u if len(u) == n else u * n)
 
 
 def _result(terms: list[float], spill):
