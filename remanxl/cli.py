@@ -116,9 +116,11 @@ def _output_problem(src: Path, output) -> str | None:
     return None
 
 
-def cmd_evaluate(args) -> int:
-    from remanxl.workbook.batch import ROLLUP_STEM, WORKBOOK_SUFFIXES, collect, run_batch, write_rollup
+#: The suffixes of a workbook (as remanxl.workbook.batch has them: a single workbook does not load the batch code).
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 
+
+def cmd_evaluate(args) -> int:
     if not args.paths:
         return _evaluate_example(args.format)
     paths = [Path(p) for p in args.paths]
@@ -141,6 +143,8 @@ def cmd_evaluate(args) -> int:
     if args.output:
         sys.stderr.write("remanxl: -o/--output takes one workbook; for several, each is updated in place\n")
         return EXIT_USAGE
+    from remanxl.workbook.batch import ROLLUP_STEM, collect, run_batch, write_rollup
+
     base = Path(args.rollup) if args.rollup else (paths[0] if paths[0].is_dir() else Path.cwd()) / ROLLUP_STEM
     rollup_files = {base.with_suffix(".xlsx").resolve()}  # a roll-up is not a product workbook
     books = [b for b in collect(paths) if b.resolve() not in rollup_files]

@@ -60,7 +60,7 @@ def run_batch(paths: list[Path], write: bool = True, jobs: int | None = None, pr
     """Evaluate every workbook, in parallel processes when there are several."""
     jobs = jobs or min(len(paths), os.cpu_count() or 1)
     bar = None
-    if progress:
+    if progress and len(paths) > 1:  # one workbook needs no bar (nor the import of tqdm)
         from tqdm import tqdm
 
         bar = tqdm(total=len(paths), unit="wb", desc="remanxl", leave=False)
@@ -134,24 +134,6 @@ def write_rollup(rows: list[BatchRow], csv_path: Path, xlsx_path: Path | None = 
         w.writerow(ROLLUP_HEADERS)
         w.writerows(data)
     if xlsx_path:
-        from openpyxl import Workbook
-        from openpyxl.worksheet.table import Table, TableStyleInfo
+        from remanxl.workbook.rollup import write_rollup_xlsx
 
-        wb = Workbook()
-        ws = wb.active
-        ws.title = "Roll-up 汇总"
-        ws.append(ROLLUP_HEADERS)
-        for row in data:
-            ws.append(row)
-        for col in range(5, 5 + len(SYMBOLS)):
-            for cell in ws.iter_rows(min_row=2, min_col=col, max_col=col):
-                cell[0].number_format = "0.00%"
-        if data:
-            ref = f"A1:{ws.cell(1, len(ROLLUP_HEADERS)).column_letter}{len(data) + 1}"
-            t = Table(displayName="Rollup", ref=ref)
-            t.tableStyleInfo = TableStyleInfo(name="TableStyleMedium2", showRowStripes=True)
-            ws.add_table(t)
-        ws.freeze_panes = "B2"
-        ws.column_dimensions["A"].width = 30
-        ws.column_dimensions["B"].width = 30
-        wb.save(xlsx_path)
+        write_rollup_xlsx(xlsx_path, ROLLUP_HEADERS, data, range(4, 4 + len(SYMBOLS)))
