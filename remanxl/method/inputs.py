@@ -21,9 +21,9 @@ import json
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from importlib import resources
 
 from remanxl.i18n import Msg
+from remanxl.method.data import read_data
 from remanxl.method.errors import InputError, Problem
 from remanxl.method.values import is_blank, parse_bool, parse_number
 from remanxl.method.vocabulary import ChoiceWords, choice_words
@@ -346,7 +346,7 @@ class EvaluationInput:
 
 def load_example() -> EvaluationInput:
     """The bundled example: a remanufactured heavy-duty diesel engine (see ``data/example_engine.json``)."""
-    text = resources.files("remanxl.method").joinpath("data", "example_engine.json").read_text(encoding="utf-8")
+    text = read_data("example_engine.json")
     return EvaluationInput.from_json(text, "example_engine.json")
 
 
