@@ -17,7 +17,7 @@ from __future__ import annotations
 import functools
 import math
 from itertools import chain, compress
-from operator import mul, truediv
+from operator import mul, not_, truediv, truth
 
 from remanxl.method import indicators as ind
 from remanxl.method.errors import InputError, RemanxlError, UndefinedRateError, excel_precision
@@ -353,7 +353,18 @@ def _mapped_terms(v: list, k: list, u: list, n: int, factor_for, op) -> list | N
     kinds = set(map(type, v))
     if not kinds <= {float, int, _NONE}:
         return None
-    values = v  # as the cells hold them: None marks an empty number
+    factors = _Factors(factor_for)
+    if _NONE in kinds and len(k) == n:
+        keyed = list(map(truth, k))  # None and "" are the empty keys (a key of spaces is refused below)
+        if False in keyed:
+            if set(compress(v, map(not_, keyed))) != {None}:
+                return None  # a number without a key: the row-by-row path names its row
+            # rows empty in both number and key are left out
+            v, k = list(compress(v, keyed)), list(compress(k, keyed))
+            u = list(compress(u, keyed)) if len(u) > 1 else u
+            n = len(v)
+            if None not in v:
+                kinds = kinds - {_NONE}
     if _NONE in kinds:
         v = [0.0 if x is None else x for x in v]
     if int in kinds:
@@ -361,19 +372,8 @@ def _mapped_terms(v: list, k: list, u: list, n: int, factor_for, op) -> list | N
     # min() may miss a NaN, but the sum does not (an overflowing sum only sends the range row by row)
     if v and not (min(v) >= 0 and math.isfinite(sum(v))):
         return None
-    factors = _Factors(factor_for)
     try:
         return list(map(op, v, map(factors.__getitem__, _keyed(k, u, n))))
-    except _RowByRow:  # an empty key: its row is left out if its number is empty too, else refused
-        if len(k) != n:
-            return None
-    except Exception:  # noqa: BLE001 - a faulty key: the row-by-row path reports what it would report first
-        return None
-    keep = [x is not None or (y is not None and y != "") for x, y in zip(values, k)]
-    v, k = list(compress(v, keep)), list(compress(k, keep))
-    u = list(compress(u, keep)) if len(u) > 1 else u
-    try:
-        return list(map(op, v, map(factors.__getitem__, _keyed(k, u, len(v)))))
     except Exception:  # noqa: BLE001 - a number without a key, or a faulty key: named row by row
         return None
 
