@@ -295,18 +295,19 @@ def _pairs(values, keys, units, names):
     return out
 
 
-def _terms(values, keys, units, names, factor_for, divide: bool = False) -> list[float]:
+def _terms(values, keys, units, names, factor_for, divide: bool = False, spill=False) -> list[float]:
     """Each row's quantity times (or divided by) ``factor_for(key, unit)``, rows paired as :func:`_pairs` does.
 
     The factor is worked out once per (key, unit), in the order the rows first use it.  A range
     of plain numbers and keys is done with C-level maps; anything else (empty or faulty cells)
-    goes row by row through :func:`_pairs`, which names the first bad cell.
+    goes row by row through :func:`_pairs`, which names the first bad cell.  Unless the terms are
+    to be ``spill``-ed as a column, an empty row may be kept as a term 0 (the sum is the same).
     """
     op = truediv if divide else mul
     v, k, u = _flat(values), _flat(keys), _flat(units)
     n = max(len(v), len(k), len(u))
     try:
-        fast = _mapped_terms(v, k, u, n, factor_for, op)
+        fast = _mapped_terms(v, k, u, n, factor_for, op, drop_empty=_truthy(spill))
     except _RowByRow:
         fast = None
     if fast is not None:
@@ -329,24 +330,28 @@ class _Factors(dict):
     A key or unit that is not text, and a number without a key, go to the row-by-row path.
     """
 
-    def __init__(self, factor_for):
+    def __init__(self, factor_for, empty: float | None = None):
         super().__init__()
         self.factor_for = factor_for
+        self.empty = empty  # the factor of a row without a key, once its number is known to be empty too
 
     def __missing__(self, cells):
         key, unit = cells
+        if (key is None or key == "") and self.empty is not None:
+            return self.empty
         if type(key) is not str or key == "" or not (unit is None or type(unit) is str):
             raise _RowByRow
         value = self[cells] = self.factor_for(key.strip(), None if unit is None or unit == "" else unit.strip())
         return value
 
 
-def _mapped_terms(v: list, k: list, u: list, n: int, factor_for, op) -> list | None:
+def _mapped_terms(v: list, k: list, u: list, n: int, factor_for, op, drop_empty: bool = True) -> list | None:
     """:func:`_terms` with C-level maps for ranges of numbers (or empty cells) and texts, else None.
 
     An empty number beside a key counts 0 and rows empty in both number and key are left out, as
-    :func:`_pairs` does; anything it would refuse (a negative, non-finite or non-number value, a
-    number without a key) returns None, so the row-by-row path can name the first bad cell.
+    :func:`_pairs` does (with ``drop_empty`` false they are kept as terms 0 instead, which leaves a
+    sum unchanged and saves a pass); anything it would refuse (a negative, non-finite or non-number
+    value, a number without a key) returns None, so the row-by-row path can name the first bad cell.
     """
     if len(v) != n or len(k) not in (1, n) or len(u) not in (1, n):
         return None
@@ -359,12 +364,14 @@ def _mapped_terms(v: list, k: list, u: list, n: int, factor_for, op) -> list | N
         if False in keyed:
             if set(compress(v, map(not_, keyed))) != {None}:
                 return None  # a number without a key: the row-by-row path names its row
-            # rows empty in both number and key are left out
-            v, k = list(compress(v, keyed)), list(compress(k, keyed))
-            u = list(compress(u, keyed)) if len(u) > 1 else u
-            n = len(v)
-            if None not in v:
-                kinds = kinds - {_NONE}
+            if not drop_empty:  # an empty row is a term 0: 0.0 times (or divided by) 1.0
+                factors.empty = 1.0
+            else:  # rows empty in both number and key are left out
+                v, k = list(compress(v, keyed)), list(compress(k, keyed))
+                u = list(compress(u, keyed)) if len(u) > 1 else u
+                n = len(v)
+                if None not in v:
+                    kinds = kinds - {_NONE}
     if _NONE in kinds:
         v = [0.0 if x is None else x for x in v]
     if int in kinds:
@@ -426,7 +433,8 @@ def REMAN_TCE(quantity, energy_type, unit=None, electricity_basis=None, spill=Fa
         coef = equal if (k == "electricity" and equal is not None) else table.value(k)
         return coef * (f.units.factor(u, factor_unit) if u else 1.0)
 
-    return _result(_terms(quantity, energy_type, unit, ("quantity", "energy_type", "unit"), factor_for), spill)
+    return _result(_terms(quantity, energy_type, unit, ("quantity", "energy_type", "unit"), factor_for, spill=spill),
+                   spill)
 
 
 @register("REMAN_CO2E",
@@ -468,7 +476,7 @@ def REMAN_CO2E(quantity, source, unit=None, gwp_set=None, grid_factor=None, spil
         _, factor_unit, per = found
         return per * (f.units.factor(u, factor_unit) if u else 1.0)
 
-    return _result(_terms(quantity, source, unit, ("quantity", "source", "unit"), factor_for), spill)
+    return _result(_terms(quantity, source, unit, ("quantity", "source", "unit"), factor_for, spill=spill), spill)
 
 
 @register("REMAN_PEQ",
@@ -488,7 +496,8 @@ def REMAN_PEQ(mass_kg, pollutant, spill=False):
             raise _bad("pollutant", f"{key} has no pollution-equivalent value; report it by mass")
         return table.value(key, what="pollutant")
 
-    return _result(_terms(mass_kg, pollutant, None, ("mass_kg", "pollutant", "unit"), equivalent_value, divide=True),
+    return _result(_terms(mass_kg, pollutant, None, ("mass_kg", "pollutant", "unit"), equivalent_value, divide=True,
+                          spill=spill),
                    spill)
 
 
