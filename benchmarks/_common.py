@@ -53,7 +53,16 @@ def machine() -> dict:
         except (OSError, subprocess.TimeoutExpired):
             lo = "unknown"
     return {"cpu": cpu, "cores": os.cpu_count(), "memory_gib": mem, "os": platform.platform(),
-            "python": platform.python_version(), "libraries": versions, "libreoffice": lo}
+            "python": platform.python_version(), "libraries": versions, "libreoffice": lo,
+            "load_average": load_average()}
+
+
+def load_average() -> list[float] | None:
+    """The 1, 5 and 15-minute load averages: other work on the machine, which every figure shares."""
+    try:
+        return [round(x, 2) for x in os.getloadavg()]
+    except (AttributeError, OSError):
+        return None
 
 
 def print_machine(info: dict) -> None:
@@ -62,6 +71,8 @@ def print_machine(info: dict) -> None:
     print(f"python {info['python']}; {libs}")
     if info.get("libreoffice"):
         print(f"{info['libreoffice']}")
+    if info.get("load_average"):
+        print(f"load average before: {' '.join(map(str, info['load_average']))} (1, 5, 15 min)")
     print()
 
 
@@ -173,8 +184,9 @@ def self_peak_rss_mib() -> float:
 
 
 def remanxl_command() -> list[str]:
-    """The installed ``remanxl`` console script, or ``python -m remanxl`` without one."""
-    exe = shutil.which("remanxl")
+    """The ``remanxl`` console script of this interpreter (or on the PATH), or ``python -m remanxl`` without one."""
+    beside = Path(sys.executable).parent / ("remanxl.exe" if os.name == "nt" else "remanxl")
+    exe = str(beside) if beside.exists() else shutil.which("remanxl")
     return [exe] if exe else [sys.executable, "-m", "remanxl"]
 
 
@@ -202,6 +214,9 @@ def main(parser, argv, run, report) -> dict:
     print_machine(info)
     res = run(args)
     res["machine"] = info
+    res["load_average_after"] = load_average()
     report(res)
+    if res["load_average_after"]:
+        print(f"load average after: {' '.join(map(str, res['load_average_after']))} (1, 5, 15 min)")
     emit_json(res, args.json)
     return res

@@ -194,19 +194,32 @@ def template_stamp() -> str:
 
     digest = hashlib.sha1()
     root = Path(remanxl.__file__).parent
-    for name in ("workbook/template.py", "workbook/styles.py", "sheet/layout.py", "sheet/formulas.py"):
+    for name in ("workbook/template.py", "workbook/styles.py", "sheet/layout.py", "sheet/formulas.py",
+                 "workbook/sharedformulas.py"):
         digest.update((root / name).read_bytes())
     return digest.hexdigest()[:8]
 
 
-def large_workbook(parts: int = 50_000, inventory: int = 20_000, seed: int = 41350, out: Path = OUT) -> Path:
-    """The plant-scale workbook, built once per template version and cached."""
-    from remanxl.workbook.template import build_template
+def large_workbook(parts: int = 50_000, inventory: int = 20_000, seed: int = 41350, out: Path = OUT,
+                   per_row_formulas: bool = False) -> Path:
+    """The plant-scale workbook, built once per template version and cached.
 
-    path = Path(out) / f"plant_{parts}p_{inventory}i_s{seed}_{template_stamp()}.xlsx"
+    With ``per_row_formulas``, the computed columns are written out in every row, as the template did
+    before it stored them as shared formulas: the "before" of ``bench_libreoffice.py``.
+    """
+    from remanxl.workbook import template
+
+    layout = "_perrow" if per_row_formulas else ""
+    path = Path(out) / f"plant_{parts}p_{inventory}i_s{seed}_{template_stamp()}{layout}.xlsx"
     if not path.exists():
         tmp = path.with_suffix(".tmp.xlsx")
-        build_template(tmp, plant_input(parts, inventory, seed))
+        share = template._share_formulas
+        if per_row_formulas:
+            template._share_formulas = lambda *args: None
+        try:
+            template.build_template(tmp, plant_input(parts, inventory, seed))
+        finally:
+            template._share_formulas = share
         tmp.replace(path)
     return path
 

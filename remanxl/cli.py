@@ -273,9 +273,11 @@ def _rollup_problems(outputs, books: list[Path], force: bool) -> list:
     return problems
 
 
-def cmd_evaluate(args) -> int:
-    from remanxl.workbook.batch import ROLLUP_STEM, WORKBOOK_SUFFIXES, collect, run_batch, write_rollup
+#: The suffixes of a workbook (as remanxl.workbook.batch has them: a single workbook does not load the batch code).
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 
+
+def cmd_evaluate(args) -> int:
     from remanxl.i18n import resolve_lang
 
     lang = resolve_lang(args.lang)
@@ -309,6 +311,8 @@ def cmd_evaluate(args) -> int:
     if uncertainty:
         sys.stderr.write("remanxl: --uncertainty takes one workbook or evaluation file, not a folder or several\n")
         return EXIT_USAGE
+    from remanxl.workbook.batch import ROLLUP_STEM, collect, run_batch, write_rollup
+
     base = Path(args.rollup) if args.rollup else (paths[0] if paths[0].is_dir() else Path.cwd()) / ROLLUP_STEM
     if base.suffix.lower() in (".csv", ".xlsx"):  # --rollup out.xlsx names the pair out.csv and out.xlsx
         base = base.with_suffix("")

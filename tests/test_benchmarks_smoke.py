@@ -18,9 +18,9 @@ ROOT = Path(__file__).resolve().parents[1]
 BENCH = ROOT / "benchmarks"
 
 
-def run_script(name: str, *args: str) -> dict:
+def run_script(name: str, *args: str, timeout: float = 120) -> dict:
     proc = subprocess.run([sys.executable, str(BENCH / name), *args, "--json", "-"], capture_output=True, text=True,
-                          timeout=120, cwd=ROOT)
+                          timeout=timeout, cwd=ROOT)
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert "machine:" in proc.stdout  # every script describes the machine first
     return json.loads(proc.stdout[proc.stdout.index("\n{") + 1:])
@@ -73,7 +73,8 @@ def test_bench_udfs_runs():
     res = run_script("bench_udfs.py", "--cells", "2000", "--scalar-calls", "1000")
     assert res["scalar_value"] == pytest.approx(1 - 1200 / 6500)
     assert res["all_numbers"]
-    assert len(res["range_ms"]) == 5
+    assert len(res["range_ms"]) == 8 and all(v > 0 for v in res["range_best_ms"].values())
+    assert res["range_values"]["REMAN_TCE, a tenth of rows blank"] < res["range_values"]["REMAN_TCE(q, energy type, unit)"]
 
 
 def test_bench_batch_runs(tmp_path):
@@ -97,3 +98,25 @@ def test_uncertainty_benchmark_prints_bands_that_equal_the_core():
     plant = res["plant"]
     assert plant["rows_drawn_one_by_one"] > 0 and all(b["p5"] <= b["p50"] <= b["p95"] for b in plant["bands"].values())
     assert res["command"]["plain"]["loaded"] == "" and "numpy" in res["command"]["uncertainty"]["loaded"]
+def test_bench_product_runs():
+    res = run_script("bench_product.py", "--repeat", "1")
+    assert res["wrote_output"] and res["wrote_rollup"]
+    assert set(res["figures"]) >= {"evaluate", "floor", "folder", "interpreter", "import remanxl.udfs"}
+    assert all(m["best_s"] > 0 for m in res["figures"].values()) and res["ratio_vs_floor_median"] > 0
+
+
+def test_bench_libreoffice_runs(tmp_path):
+    import os
+    import shutil
+
+    if not shutil.which("soffice"):
+        if os.environ.get("CI") == "true":
+            pytest.fail("CI must run the LibreOffice benchmark's smoke test, but soffice is not on PATH")
+        pytest.skip("LibreOffice is not installed")
+    res = run_script("bench_libreoffice.py", "--parts", "60", "--inventory", "40", "--repeat", "1",
+                     "--out", str(tmp_path), timeout=600)
+    per_row, shared = res["layouts"]["per-row formulas"], res["layouts"]["shared formulas"]
+    assert shared["sheet_xml_mib"] < per_row["sheet_xml_mib"]
+    assert res["agreement"]["differences"] == 0, res["agreement"]["first_differences"]
+    assert res["agreement"]["numbers"] > 500  # the computed columns did compute
+    assert per_row["best_s"] > 0 and shared["best_s"] > 0

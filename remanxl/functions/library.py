@@ -20,8 +20,8 @@ from __future__ import annotations
 
 import functools
 import math
-from itertools import chain
-from operator import mul, truediv
+from itertools import chain, compress
+from operator import mul, not_, truediv, truth
 
 from remanxl.method import indicators as ind
 from remanxl.method.errors import InputError, RemanxlError, UndefinedRateError, excel_precision
@@ -57,8 +57,13 @@ def _bad(name: str, message: str) -> _CellError:
 
 def _flat(value) -> list:
     if isinstance(value, (list, tuple)):
-        if value and set(map(type, value)) == {list}:  # a 2-D range, as xlwings passes one
-            return list(chain.from_iterable(value))
+        if value and type(value[0]) is list:  # a 2-D range, as xlwings passes one
+            try:
+                return [x for [x] in value]  # a column (rows of one cell), the usual range: unpacked in C
+            except (TypeError, ValueError):
+                pass
+            if set(map(type, value)) == {list}:
+                return list(chain.from_iterable(value))
         out = []
         for v in value:
             if isinstance(v, (list, tuple)):
@@ -67,6 +72,9 @@ def _flat(value) -> list:
                 out.append(v)
         return out
     return [value]
+
+
+_NONE = type(None)
 
 
 def _one_number(v, name: str):
@@ -223,8 +231,11 @@ def _precise_rows(rows: list) -> list:
     A spilled column of floats (the usual large result) is converted in one pass of C-level
     calls: ``float(f"{x:.15g}")`` is what excel_precision does to a float.
     """
-    if rows and set(map(len, rows)) == {1}:
-        column = [row[0] for row in rows]
+    try:
+        column = [x for [x] in rows]  # a column, the usual spilled result
+    except (TypeError, ValueError):
+        column = None
+    if column:
         if set(map(type, column)) == {float}:
             return [[x] for x in map(float, map("{:.15g}".format, column))]
     return [[excel_precision(v) for v in row] for row in rows]
@@ -372,33 +383,99 @@ def _pairs(values, keys, units, names):
     return out
 
 
-def _terms(values, keys, units, names, factor_for, divide: bool = False) -> list[float]:
+def _terms(values, keys, units, names, factor_for, divide: bool = False, spill=False) -> list[float]:
     """Each row's quantity times (or divided by) ``factor_for(key, unit)``, rows paired as :func:`_pairs` does.
 
     The factor is worked out once per (key, unit), in the order the rows first use it.  A range
     of plain numbers and keys is done with C-level maps; anything else (empty or faulty cells)
-    goes row by row through :func:`_pairs`, which names the first bad cell.
+    goes row by row through :func:`_pairs`, which names the first bad cell.  Unless the terms are
+    to be ``spill``-ed as a column, an empty row may be kept as a term 0 (the sum is the same).
     """
     op = truediv if divide else mul
     v, k, u = _flat(values), _flat(keys), _flat(units)
     n = max(len(v), len(k), len(u))
-    if (len(v) == n and _valid_floats(v) is v and set(map(type, k)) == {str} and set(map(type, u)) <= {str, type(None)}
-            and len(k) in (1, n) and len(u) in (1, n)):
-        stripped = {x: x.strip() for x in set(k)}
-        if "" not in stripped.values():
-            ks = list(map(stripped.__getitem__, k)) if len(k) == n else [stripped[k[0]]] * n
-            norm = {x: None if x in (None, "") else x.strip() for x in set(u)}
-            us = list(map(norm.__getitem__, u)) if len(u) == n else [norm[u[0]]] * n
-            factors = dict.fromkeys(zip(ks, us))  # in order of first use, as row by row
-            for key, unit in factors:
-                factors[key, unit] = factor_for(key, unit)
-            return list(map(op, v, map(factors.__getitem__, zip(ks, us))))
+    try:
+        fast = _mapped_terms(v, k, u, n, factor_for, op, drop_empty=_truthy(spill))
+    except _RowByRow:
+        fast = None
+    if fast is not None:
+        return fast
     cache, terms = {}, []
     for q, key, unit in _pairs(values, keys, units, names):
         if (key, unit) not in cache:
             cache[key, unit] = factor_for(key, unit)
         terms.append(op(q, cache[key, unit]))
     return terms
+
+
+class _RowByRow(Exception):
+    """Internal: a range the C-level path does not take (a faulty or empty cell it cannot place)."""
+
+
+class _Factors(dict):
+    """``(key, unit)`` as the cells hold them → factor, worked out on first use (so in row order).
+
+    A key or unit that is not text, and a number without a key, go to the row-by-row path.
+    """
+
+    def __init__(self, factor_for, empty: float | None = None):
+        super().__init__()
+        self.factor_for = factor_for
+        self.empty = empty  # the factor of a row without a key, once its number is known to be empty too
+
+    def __missing__(self, cells):
+        key, unit = cells
+        if (key is None or key == "") and self.empty is not None:
+            return self.empty
+        if type(key) is not str or key == "" or not (unit is None or type(unit) is str):
+            raise _RowByRow
+        value = self[cells] = self.factor_for(key.strip(), None if unit is None or unit == "" else unit.strip())
+        return value
+
+
+def _mapped_terms(v: list, k: list, u: list, n: int, factor_for, op, drop_empty: bool = True) -> list | None:
+    """:func:`_terms` with C-level maps for ranges of numbers (or empty cells) and texts, else None.
+
+    An empty number beside a key counts 0 and rows empty in both number and key are left out, as
+    :func:`_pairs` does (with ``drop_empty`` false they are kept as terms 0 instead, which leaves a
+    sum unchanged and saves a pass); anything it would refuse (a negative, non-finite or non-number
+    value, a number without a key) returns None, so the row-by-row path can name the first bad cell.
+    """
+    if len(v) != n or len(k) not in (1, n) or len(u) not in (1, n):
+        return None
+    kinds = set(map(type, v))
+    if not kinds <= {float, int, _NONE}:
+        return None
+    factors = _Factors(factor_for)
+    if _NONE in kinds and len(k) == n:
+        keyed = list(map(truth, k))  # None and "" are the empty keys (a key of spaces is refused below)
+        if False in keyed:
+            if set(compress(v, map(not_, keyed))) != {None}:
+                return None  # a number without a key: the row-by-row path names its row
+            if not drop_empty:  # an empty row is a term 0: 0.0 times (or divided by) 1.0
+                factors.empty = 1.0
+            else:  # rows empty in both number and key are left out
+                v, k = list(compress(v, keyed)), list(compress(k, keyed))
+                u = list(compress(u, keyed)) if len(u) > 1 else u
+                n = len(v)
+                if None not in v:
+                    kinds = kinds - {_NONE}
+    if _NONE in kinds:
+        v = [0.0 if x is None else x for x in v]
+    if int in kinds:
+        v = list(map(float, v))  # as _one_number does (an Excel error code is negative and refused below)
+    # min() may miss a NaN, but the sum does not (an overflowing sum only sends the range row by row)
+    if v and not (min(v) >= 0 and math.isfinite(sum(v))):
+        return None
+    try:
+        return list(map(op, v, map(factors.__getitem__, _keyed(k, u, n))))
+    except Exception:  # noqa: BLE001 - a number without a key, or a faulty key: named row by row
+        return None
+
+
+def _keyed(k: list, u: list, n: int):
+    """``(key, unit)`` of each of ``n`` rows; a single cell is repeated."""
+    return zip(k if len(k) == n else k * n, u if len(u) == n else u * n)
 
 
 def _result(terms: list[float], spill, name: str = "quantity"):
@@ -447,7 +524,8 @@ def REMAN_TCE(quantity, energy_type, unit=None, electricity_basis=None, spill=Fa
         coef = equal if (k == "electricity" and equal is not None) else table.value(k)
         return coef * (f.units.factor(u, factor_unit) if u else 1.0)
 
-    return _result(_terms(quantity, energy_type, unit, ("quantity", "energy_type", "unit"), factor_for), spill)
+    return _result(_terms(quantity, energy_type, unit, ("quantity", "energy_type", "unit"), factor_for, spill=spill),
+                   spill)
 
 
 @register("REMAN_CO2E",
@@ -490,7 +568,7 @@ def REMAN_CO2E(quantity, source, unit=None, gwp_set=None, grid_factor=None, spil
         _, factor_unit, per = found
         return per * (f.units.factor(u, factor_unit) if u else 1.0)
 
-    return _result(_terms(quantity, source, unit, ("quantity", "source", "unit"), factor_for), spill)
+    return _result(_terms(quantity, source, unit, ("quantity", "source", "unit"), factor_for, spill=spill), spill)
 
 
 @register("REMAN_PEQ",
@@ -511,7 +589,8 @@ def REMAN_PEQ(mass_kg, pollutant, spill=False):
             raise _bad("pollutant", f"{key} has no pollution-equivalent value; report it by mass")
         return table.value(key, what="pollutant")
 
-    return _result(_terms(mass_kg, pollutant, None, ("mass_kg", "pollutant", "unit"), equivalent_value, divide=True),
+    return _result(_terms(mass_kg, pollutant, None, ("mass_kg", "pollutant", "unit"), equivalent_value, divide=True,
+                          spill=spill),
                    spill, "mass_kg")
 
 

@@ -49,6 +49,9 @@ class UndefinedRateError(RemanxlError, ArithmeticError):
     """A rate whose denominator is zero or empty: undefined, never 0 % or 100 %."""
 
 
+_INF = float("inf")
+
+
 def excel_precision(x):
     """``x`` rounded to the 15 significant digits a spreadsheet shows and stores.
 
@@ -56,8 +59,8 @@ def excel_precision(x):
     sheet, a cell) is rounded once to 15 digits, so 1 MWh of electricity reads
     122.9 kgce and not 122.89999999999999.
     """
-    if type(x) is float and x == x and x not in (float("inf"), float("-inf")):
+    if type(x) is float and -_INF < x < _INF:  # finite (NaN compares false)
         rounded = float(f"{x:.15g}")
         # Within 5e292 of the largest double, rounding up to 15 digits overflows to infinity: keep x.
-        return rounded if rounded not in (float("inf"), float("-inf")) else x
+        return rounded if -_INF < rounded < _INF else x
     return x

@@ -14,13 +14,12 @@ holds a coefficient.  A user overrides a row, or adds one, with
 from __future__ import annotations
 
 import csv
-import difflib
 import io
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
 
 from remanxl.i18n import Msg
+from remanxl.method.data import read_data
 from remanxl.method.errors import InputError, Problem, RemanxlError
 from remanxl.method.units import UnitTable
 from remanxl.method.values import fold, parse_number
@@ -120,6 +119,8 @@ class FactorTable:
         if not found:
             words = [w for w, ks in self._index.items()
                      if not where or any(all(self.rows[k].get(c) == v for c, v in where.items()) for k in ks)]
+            import difflib  # only for a key that is not found
+
             near = difflib.get_close_matches(_fold(key), words, n=3, cutoff=0.6)
             what = what or Msg("factors.key_of", table=self.name)
             if near:
@@ -160,7 +161,7 @@ def _parse_csv(text: str, name: str, key: str, value_column: str | None, **meta)
 
 
 def _data(name: str) -> str:
-    return resources.files("remanxl.method").joinpath("data", name).read_text(encoding="utf-8")
+    return read_data(name)
 
 
 class FactorSet:

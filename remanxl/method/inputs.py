@@ -18,12 +18,11 @@ An evaluation outside Excel is a JSON document (see README, "Evaluation file")::
 from __future__ import annotations
 
 import json
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from importlib import resources
 
 from remanxl.i18n import Choice, Msg
+from remanxl.method.data import read_data
 from remanxl.method.errors import InputError, Problem
 from remanxl.method.spread import parse_spread
 from remanxl.method.values import MAX_NUMBER, is_blank, parse_bool, parse_number
@@ -358,7 +357,7 @@ class EvaluationInput:
 
 def load_example() -> EvaluationInput:
     """The bundled example: a remanufactured heavy-duty diesel engine (see ``data/example_engine.json``)."""
-    text = resources.files("remanxl.method").joinpath("data", "example_engine.json").read_text(encoding="utf-8")
+    text = read_data("example_engine.json")
     return EvaluationInput.from_json(text, "example_engine.json")
 
 

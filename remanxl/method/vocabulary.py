@@ -27,8 +27,8 @@ import csv
 import io
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 
+from remanxl.method.data import read_data
 from remanxl.method.values import fold
 
 #: Fields whose words name a row of a factor table (the rest of the vocabulary's fields are choices).
@@ -36,7 +36,7 @@ KEY_FIELDS = ("energy_type", "ghg_source", "pollutant", "unit", "grid_factor")
 
 
 def _data(name: str) -> str:
-    return resources.files("remanxl.method").joinpath("data", name).read_text(encoding="utf-8")
+    return read_data(name)
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import csv
+import math
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -94,7 +95,7 @@ def run_batch(paths: list[Path], write: bool = True, jobs: int | None = None, pr
     holds open is not written (and listed as failed) unless ``ignore_lock``."""
     jobs = jobs or min(len(paths), os.cpu_count() or 1)
     bar = None
-    if progress:
+    if progress and len(paths) > 1:  # one workbook needs no bar (nor the import of tqdm)
         from tqdm import tqdm
 
         bar = tqdm(total=len(paths), unit="wb", desc="remanxl", leave=False)
@@ -221,6 +222,9 @@ def _rollup_workbook(data: list[list], rows: list[BatchRow]):
     for r, row in enumerate(data, start=2):
         for c, value in enumerate(row, start=1):
             cell = ws.cell(r, c)
+            if isinstance(value, float) and not math.isfinite(value):
+                cell.value, cell.data_type = "#NUM!", "e"  # no cell holds inf: Excel's own error value
+                continue
             cell.value = value
             if isinstance(value, str):
                 cell.data_type = "s"  # text, even when it starts with "=": openpyxl would write a formula

@@ -148,8 +148,8 @@ def _badge_colours(ws) -> None:
     green, red, amber = ("C6EFCE", "006100"), ("FFC7CE", "9C0006"), ("FFEB9C", "9C5700")
     for formula, (fill, font) in ((f'ISNUMBER(SEARCH("{valid}",$A$4))', green),
                                   (f'ISNUMBER(SEARCH("{invalid}",$A$4))', red),
-                                  (f'ISNUMBER(SEARCH("评价有效",$A$4))', green),
-                                  (f'ISNUMBER(SEARCH("无效",$A$4))', red)):
+                                  ('ISNUMBER(SEARCH("评价有效",$A$4))', green),
+                                  ('ISNUMBER(SEARCH("无效",$A$4))', red)):
         ws.conditional_formatting.add("A4:M4", FormulaRule(formula=[formula], fill=PatternFill("solid", bgColor=fill),
                                                            font=Font(color=font, bold=True)))
     for needle in (stale, "已过期"):

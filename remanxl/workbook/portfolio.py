@@ -8,6 +8,7 @@ as text, never as a formula.
 """
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 from openpyxl.chart import BarChart, Reference
@@ -57,7 +58,13 @@ def add_portfolio(wb, rows) -> None:
         ws.cell(i, 6, r.warnings)
         for k, symbol in enumerate(SYMBOLS):
             value = (r.values or {}).get(symbol)
-            cell = ws.cell(i, FIRST_RATE_COL + k, value if value is not None else "n/a")
+            cell = ws.cell(i, FIRST_RATE_COL + k)
+            if value is None:
+                cell.value = "n/a"
+            elif not math.isfinite(value):
+                cell.value, cell.data_type = "#NUM!", "e"
+            else:
+                cell.value = value
             cell.number_format = "0.0%"
     last = header_row + max(len(good), 1)
     last_col = get_column_letter(len(HEADERS))

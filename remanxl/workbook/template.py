@@ -406,9 +406,11 @@ def _input_sheet(wb, sheet, inp: EvaluationInput | None):
             cell = _typed(ws.cell(r, i), values.get(c.key))
             cell.style = "rx input"
     forms = formulas.computed_column_formulas(sheet.table)
+    shared = {}  # column letter → formula: stored once per column once saved (see _share_formulas)
     for j, comp in enumerate(computed, start=len(columns) + 1):
         text = "=" + forms[comp.key]
         style = "rx computed number" if comp.number else "rx computed"
+        shared[get_column_letter(j)] = forms[comp.key]
         for r in range(first, last + 1):
             ws.cell(r, j, text).style = style
     for i, c in enumerate(columns, start=1):
@@ -448,6 +450,7 @@ def _input_sheet(wb, sheet, inp: EvaluationInput | None):
         ws.column_dimensions.group(get_column_letter(helpers[0]), get_column_letter(helpers[-1]), hidden=True,
                                    outline_level=1)
     ws.freeze_panes = f"{'C' if sheet.table == 'parts' else 'B'}{HEADER_ROW + 1}"
+    return ws.title, shared, first, last
 
 
 def _summary_shell(wb):
@@ -521,8 +524,7 @@ def build_template(path: str | Path, inp: EvaluationInput | None = None) -> Path
         wb.add_named_style(st)
     _guide(wb)
     _settings(wb, inp)
-    for sheet in INPUT_SHEETS:
-        _input_sheet(wb, sheet, inp)
+    computed = [_input_sheet(wb, sheet, inp) for sheet in INPUT_SHEETS]
     _factors(wb, inp)
     _summary_shell(wb)
     _live(wb)
@@ -534,6 +536,7 @@ def build_template(path: str | Path, inp: EvaluationInput | None = None) -> Path
     wb.properties.created = wb.properties.modified = BUILD_TIME
     wb.calculation.fullCalcOnLoad = True
     wb.save(path)
+    _share_formulas(path, computed)
     _fix_zip_times(path)
     stamp = BUILD_TIME.isoformat() + "+00:00"
     outcome = evaluate_workbook(path, write=True, now=stamp)
@@ -547,6 +550,25 @@ def build_template(path: str | Path, inp: EvaluationInput | None = None) -> Path
         write_summary(path, ev)
     _fix_zip_times(path)
     return path
+
+
+def _share_formulas(path: Path, computed) -> None:
+    """Store each input table's computed columns as shared formulas (one text per column, not per row:
+    see :mod:`remanxl.workbook.sharedformulas`)."""
+    import zipfile
+
+    from remanxl.workbook.sharedformulas import share_columns
+    from remanxl.workbook.xlsxpatch import sheet_parts
+
+    with zipfile.ZipFile(path) as zf:
+        parts = sheet_parts(zf)
+        entries = [(i, zf.read(i)) for i in zf.infolist()]
+    plans = {parts[title][0]: (columns, first, last) for title, columns, first, last in computed}
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+        for info, data in entries:
+            if info.filename in plans:  # (shared-formula indices are per sheet)
+                data = share_columns(data, *plans[info.filename])[0]
+            out.writestr(info, data)
 
 
 def _fix_zip_times(path: Path) -> None:

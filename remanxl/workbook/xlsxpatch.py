@@ -8,10 +8,10 @@ edits the zip: the summary sheet's XML part is rebuilt (its ``sheetData``,
 every other part is copied unchanged.  The new file is written next to the old
 one and moved over it, so an interrupted run leaves the original intact.
 
-Unchanged parts of some size are copied as their compressed bytes, CRC and
-sizes (checked by :func:`~remanxl.workbook.safety.check_workbook` before), so a
-plant workbook's 150 MB of sheet XML is neither inflated nor deflated again;
-small parts go through :mod:`zipfile`'s own writer, where that costs nothing.
+Unchanged parts are copied as their compressed bytes, CRC and sizes (checked
+by :func:`~remanxl.workbook.safety.check_workbook` before), so no part but the
+summary is inflated and deflated again (a product workbook has some 70 parts:
+recompressing them was a fifth of the time of writing its summary).
 """
 from __future__ import annotations
 
@@ -37,8 +37,6 @@ SHEET_CT = "application/vnd.openxmlformats-officedocument.spreadsheetml.workshee
 CALC_CHAIN = "xl/calcChain.xml"
 
 
-#: Unchanged parts at least this large (uncompressed) are copied compressed, as they are.
-RAW_COPY_MIN_BYTES = 64 * 1024
 _LOCAL_HEADER = struct.Struct("<4s5H3L2H")
 
 
@@ -54,22 +52,53 @@ def escape(text: str, entities: dict[str, str] | None = None) -> str:
     return text
 
 
+def _elements(data: bytes) -> list[tuple[str | None, str, dict]]:
+    """``(parent's local name, local name, attributes)`` of every element, in document order.
+
+    A streaming parse (expat) of the few small parts the writer reads, with no DTD allowed (so no
+    entity is ever expanded); namespaced attributes are keyed ``"{uri}name"``.  Raises ``ValueError``
+    for a part that is not well-formed.
+    """
+    from xml.parsers import expat
+
+    parser = expat.ParserCreate(namespace_separator="}")
+    parser.StartDoctypeDeclHandler = _no_dtd
+    stack: list[str] = []
+    out: list[tuple[str | None, str, dict]] = []
+
+    def start(name, attrs):
+        local = name.rsplit("}", 1)[-1]
+        out.append((stack[-1] if stack else None, local,
+                    {("{" + k if "}" in k else k): v for k, v in attrs.items()}))
+        stack.append(local)
+
+    parser.StartElementHandler = start
+    parser.EndElementHandler = lambda name: stack.pop()
+    try:
+        parser.Parse(data, True)
+    except expat.ExpatError as exc:
+        raise ValueError(f"a workbook part is not well-formed XML: {exc}") from None
+    return out
+
+
 def _q(tag: str) -> str:
     return f"{{{NS}}}{tag}"
 
 
 def _parse(data: bytes):
+    """A small part as a tree (the Summary, to prove it is remanxl's own), with no DTD allowed."""
     return SafeET.fromstring(data, forbid_dtd=True)
 
 
 def sheet_parts(zf: zipfile.ZipFile) -> dict[str, tuple[str, str]]:
     """Sheet name → (part path, sheetId) from workbook.xml and its relationships."""
-    wb = _parse(zf.read("xl/workbook.xml"))
-    rels = _parse(zf.read("xl/_rels/workbook.xml.rels"))
-    targets = {r.get("Id"): r.get("Target") for r in rels}
+    targets = {a.get("Id"): a.get("Target") for _, name, a in _elements(zf.read("xl/_rels/workbook.xml.rels"))
+               if name == "Relationship"}
     out = {}
-    for sheet in wb.iter(_q("sheet")):
-        target = targets.get(sheet.get(f"{{{R_NS}}}id"), "")
+    for parent, name, sheet in _elements(zf.read("xl/workbook.xml")):
+        if name != "sheet" or parent != "sheets":
+            continue
+        target = targets.get(sheet.get(f"{{{R_NS}}}id"), "") or ""
         part = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
         out[sheet.get("name")] = (part, sheet.get("sheetId"))
     return out
@@ -77,16 +106,13 @@ def sheet_parts(zf: zipfile.ZipFile) -> dict[str, tuple[str, str]]:
 
 def style_indices(styles_xml: bytes, names) -> dict[str, int]:
     """Named cell style → index of a cellXfs entry that uses it (0 when the workbook lacks it)."""
-    root = _parse(styles_xml)
-    named = {}
-    cell_styles = root.find(_q("cellStyles"))
-    if cell_styles is not None:
-        named = {cs.get("name"): cs.get("xfId") for cs in cell_styles}
-    xfs = root.find(_q("cellXfs"))
-    first_use = {}
-    if xfs is not None:
-        for i, xf in enumerate(xfs):
-            first_use.setdefault(xf.get("xfId", "0"), i)
+    named, first_use, i = {}, {}, 0
+    for parent, name, a in _elements(styles_xml):
+        if parent == "cellStyles" and name == "cellStyle":
+            named[a.get("name")] = a.get("xfId")
+        elif parent == "cellXfs" and name == "xf":
+            first_use.setdefault(a.get("xfId", "0"), i)
+            i += 1
     return {n: first_use.get(named.get(n), 0) for n in names}
 
 
@@ -169,11 +195,12 @@ def rebuild_sheet(old_xml: bytes, model: SummaryModel, styles: dict[str, int]) -
     XML parser, not by pattern), so their namespaces and attributes stay exactly as the author
     (Excel, openpyxl …) wrote them; the new elements take the root's namespace prefix, if any.
     """
-    root = _parse(old_xml)
-    prefix = _prefix_of(old_xml, root)
-    head, children, tail = _top_level(old_xml)
+    head, children, tail = _top_level(old_xml)  # (this parse also proves the old part well-formed)
+    prefix = _prefix_of(old_xml)
     dimension, cols, data, merges = render_sheet_data(model, styles)
     new = {"dimension": dimension, "cols": cols, "sheetData": data, "mergeCells": merges}
+    if not data:
+        raise ValueError("rebuilt summary sheet lost its sheetData")
     kept: dict[str, bytes] = {}
     after: dict[str | None, list[bytes]] = {}  # elements the schema list lacks (mc:AlternateContent …)
     previous = None
@@ -184,21 +211,38 @@ def rebuild_sheet(old_xml: bytes, model: SummaryModel, styles: dict[str, int]) -
         else:
             after.setdefault(previous, []).append(raw)  # keep it where its author put it
     body = list(after.get(None, []))
+    written = []
     for name in _ORDER:
         if name in new:
             if new[name]:
-                body.append(_with_prefix(new[name], prefix).encode("utf-8"))
+                written.append(_with_prefix(new[name], prefix).encode("utf-8"))
+                body.append(written[-1])
         elif name in kept:
             body.append(kept[name])
         body += after.get(name, [])
-    result = head + b"".join(body) + tail
-    check = _parse(result)  # never replace a workbook's part with something that is not well-formed
-    if check.find(_q("sheetData")) is None:
-        raise ValueError("rebuilt summary sheet lost its sheetData")
-    return result
+    # Never replace a workbook's part with something that is not well-formed.  All else is byte slices of
+    # the part just parsed, so what is checked is what was written here (not the whole part, again).
+    _well_formed(b"<written>" + b"".join(written) + b"</written>")
+    return head + b"".join(body) + tail
 
 
-def _prefix_of(xml: bytes, root) -> str:
+def _well_formed(xml: bytes) -> None:
+    """Raise ``ValueError`` unless ``xml`` is one well-formed element (no DTD, as every part must be)."""
+    from xml.parsers import expat
+
+    parser = expat.ParserCreate()
+    parser.StartDoctypeDeclHandler = _no_dtd
+    try:
+        parser.Parse(xml, True)
+    except expat.ExpatError as exc:
+        raise ValueError(f"rebuilt summary sheet is not well-formed XML: {exc}") from None
+
+
+def _no_dtd(*_):
+    raise ValueError("a DTD in a workbook part")  # (refused before by the safety checks; never expanded here)
+
+
+def _prefix_of(xml: bytes) -> str:
     """``"x:"`` when the root is written ``<x:worksheet>``, else ``""``."""
     import re
 
@@ -223,6 +267,7 @@ def _top_level(xml: bytes) -> tuple[bytes, list[tuple[str, bytes]], bytes]:
     from xml.parsers import expat
 
     parser = expat.ParserCreate()
+    parser.StartDoctypeDeclHandler = _no_dtd  # no entity is ever expanded (billion laughs)
     depth = 0
     starts: list[int] = []
     spans: list[tuple[str, int, int]] = []
@@ -335,7 +380,7 @@ def _write_sheet(src: Path, sheet_name: str, model: SummaryModel, dst: Path, sty
                     if info.filename in drop:
                         continue
                     data = replaced.get(info.filename)
-                    if data is None and info.file_size >= RAW_COPY_MIN_BYTES and _copy_raw(raw, info, out):
+                    if data is None and _copy_raw(raw, info, out):
                         continue
                     if data is None:
                         data = zf.read(info)
@@ -485,9 +530,10 @@ def _new_info(name: str) -> zipfile.ZipInfo:
 
 
 def _chain_mentions(chain: bytes, sheet_id: str) -> bool:
-    root = _parse(chain)
     current = None
-    for c in root:
+    for parent, name, c in _elements(chain):
+        if parent != "calcChain":
+            continue
         current = c.get("i", current)
         if (current or "1") == str(sheet_id):
             return True
@@ -528,5 +574,5 @@ def _add_sheet(zf: zipfile.ZipFile, name: str, names: set[str]):
     edited = {"xl/workbook.xml": wb.encode(), "xl/_rels/workbook.xml.rels": rels.encode(),
               "[Content_Types].xml": ct.encode()}
     for data in edited.values():
-        _parse(data)  # never write a part that is not well-formed
+        _elements(data)  # never write a part that is not well-formed
     return part, sheet_id, edited

@@ -1,0 +1,74 @@
+"""The input tables' computed columns are stored as shared formulas (one text per column).
+
+An independent reader (openpyxl) must read back, in every cell of every computed column, the very
+formula the column stands for; the XML must hold each column's text once; and a sheet that does not
+hold the columns as expected is refused, not half rewritten.  (That LibreOffice computes the same
+values from them as remanxl does is tested in test_template_libreoffice.py and test_libreoffice.py.)
+"""
+import re
+import zipfile
+
+import openpyxl
+import pytest
+
+from remanxl import load_example
+from remanxl.method.inputs import TABLES
+from remanxl.sheet import formulas
+from remanxl.sheet.layout import COMPUTED, HEADER_ROW, INPUT_SHEETS
+from remanxl.workbook.sharedformulas import SharingError, share_columns
+from remanxl.workbook.template import build_template
+from remanxl.workbook.xlsxpatch import sheet_parts
+
+
+@pytest.fixture(scope="module")
+def example(tmp_path_factory):
+    return build_template(tmp_path_factory.mktemp("shared") / "example.xlsx", load_example())
+
+
+def _computed_cells(ws, table: str):
+    """(column index, formula) of each computed column of ``table`` in the sheet."""
+    forms = formulas.computed_column_formulas(table)
+    start = len(TABLES[table].columns) + 1
+    return [(j, forms[comp.key]) for j, comp in enumerate(COMPUTED[table], start=start)]
+
+
+def test_openpyxl_reads_the_column_formula_in_every_row(example):
+    wb = openpyxl.load_workbook(example)
+    checked = 0
+    for sheet in INPUT_SHEETS:
+        ws = wb[sheet.sheet]
+        ref = ws.tables[sheet.excel_table].ref
+        last = int(re.search(r"(\d+)$", ref).group(1))
+        for j, text in _computed_cells(ws, sheet.table):
+            for r in range(HEADER_ROW + 1, last + 1):
+                assert ws.cell(r, j).value == "=" + text, (sheet.sheet, r, j)
+                checked += 1
+    assert checked > 5000
+
+
+def test_each_column_text_is_stored_once(example):
+    with zipfile.ZipFile(example) as zf:
+        parts = sheet_parts(zf)
+        for sheet in INPUT_SHEETS:
+            xml = zf.read(parts[sheet.sheet][0]).decode("utf-8")
+            masters = re.findall(r'<f t="shared" ref="([A-Z]+)(\d+):\1(\d+)" si="(\d+)">', xml)
+            assert len(masters) == len(COMPUTED[sheet.table]), sheet.sheet
+            assert {int(m[1]) for m in masters} == {HEADER_ROW + 1}
+            assert sorted(int(m[3]) for m in masters) == list(range(len(masters)))  # one index per column
+            assert "<f>" not in xml  # no formula is written out row by row any more
+            rows = int(masters[0][2]) - HEADER_ROW
+            assert xml.count('<f t="shared" si=') == len(masters) * (rows - 1)
+
+
+def test_a_sheet_that_differs_is_refused():
+    row = '<row r="{r}"><c r="B{r}" s="3"><f>{f}</f><v /></c></row>'
+    xml = ("<sheetData>" + "".join(row.format(r=r, f="A&amp;B") for r in (5, 6, 7)) + "</sheetData>").encode()
+    shared, next_si = share_columns(xml, {"B": "A&B"}, 5, 7, next_si=2)
+    assert next_si == 3
+    assert shared.count(b'<f t="shared" ref="B5:B7" si="2">A&amp;B</f>') == 1
+    assert shared.count(b'<f t="shared" si="2"/>') == 2
+    with pytest.raises(SharingError):
+        share_columns(xml, {"B": "A&B"}, 5, 8)  # a row of the range without the formula
+    with pytest.raises(SharingError):
+        share_columns(xml.replace(b"A&amp;B</f><v /></c></row><row r=\"6\"", b"A+B</f><v /></c></row><row r=\"6\"", 1),
+                      {"B": "A&B"}, 5, 7)  # a cell with another formula
