@@ -34,6 +34,14 @@ class Bar:
 
 
 
+def band(x, low: float, median: float, high: float, y: float, colour: str) -> list[str]:
+    """A P5–P95 range as a bar in ``colour`` with its median as a stroke, on the row at ``y``."""
+    left, right, m = x(low), x(high), x(median)
+    return [f'<rect x="{left:.1f}" y="{y + 6}" width="{max(right - left, 0.8):.1f}" height="10" '
+            f'fill="{colour}" class="bar range"/>',
+            f'<line x1="{m:.1f}" y1="{y + 3}" x2="{m:.1f}" y2="{y + 19}" class="median"/>']
+
+
 def axis(x, lo: float, hi: float, step: float, top: float, bottom: float) -> list[str]:
     """Vertical grid lines and % labels from ``lo`` to ``hi`` every ``step`` (``x`` maps a rate to its
     x-coordinate); the 0 line is drawn as the axis."""
@@ -125,11 +133,8 @@ def spread_chart(rows: list[Spread], colour: str, title: str) -> Markup:
         if r.median is None:
             out.append(f'<text x="{x(0) + 4:.1f}" y="{y + 15}" class="na">{_na()}</text>')
             continue
-        left, right = x(r.low), x(r.high)
-        out.append(f'<rect x="{left:.1f}" y="{y + 6}" width="{max(right - left, 0.8):.1f}" height="10" '
-                   f'fill="{colour}" class="bar range"/>')
-        m = x(r.median)
-        out.append(f'<line x1="{m:.1f}" y1="{y + 3}" x2="{m:.1f}" y2="{y + 19}" class="median"/>')
+        right = x(r.high)
+        out += band(x, r.low, r.median, r.high, y, colour)
         out.append(f'<text x="{right + 4:.1f}" y="{y + 15}" class="value">{format_number(r.median, 1, True)}</text>')
     out.append("</svg>")
     return Markup("".join(out))

@@ -15,7 +15,7 @@ from remanxl.report import names
 from remanxl.report.cells import Column, T, Table, Text, format_number, pointer
 import math
 
-from remanxl.report.charts import GROUP_COLOURS, Spread, axis
+from remanxl.report.charts import GROUP_COLOURS, Spread, axis, band
 
 RATES = ("SE", "SM", "SW", "RGHG", "RAP", "REF", "RSW")
 
@@ -145,11 +145,7 @@ def band_chart(rows: list[Spread], colour: str, title: str) -> Markup:
                    f'{escape(r.name_zh)}</text>')
         if r.low is None or r.high is None:
             continue
-        left, right = x(r.low), x(r.high)
-        out.append(f'<rect x="{left:.1f}" y="{y + 6}" width="{max(right - left, 0.8):.1f}" height="10" '
-                   f'fill="{colour}" class="bar range"/>')
-        m = x(r.median)
-        out.append(f'<line x1="{m:.1f}" y1="{y + 3}" x2="{m:.1f}" y2="{y + 19}" class="median"/>')
+        out += band(x, r.low, r.median, r.high, y, colour)
         out.append(f'<text x="{x1 + 8:.1f}" y="{y + 15}" class="value">{format_number(r.low, 1, True)} – '
                    f'{format_number(r.high, 1, True)}</text>')
     out.append("</svg>")
