@@ -42,7 +42,7 @@ def commands(tmp: Path) -> dict[str, list[str]]:
     shutil.copy(EXAMPLE, folder / "product.xlsx")
     py = sys.executable
     return {
-        "evaluate": C.remanxl_command() + ["evaluate", str(book), "-o", str(tmp / "out.xlsx")],
+        "evaluate": C.remanxl_command() + ["evaluate", str(book), "-o", str(tmp / "out.xlsx"), "--force"],
         "floor": [py, "-c", FLOOR, str(book), ",".join(wanted_tables())],
         "folder": C.remanxl_command() + ["evaluate", str(folder), "--no-progress"],
         "interpreter": [py, "-c", "pass"],

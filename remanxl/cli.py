@@ -230,7 +230,7 @@ def _output_problem(src: Path, output, force: bool = False):
         if dst.suffix.lower() != src.suffix.lower():
             return (f"-o {dst}: keep the suffix {src.suffix} of {src.name} ({'a macro workbook must stay .xlsm' if src.suffix.lower() == '.xlsm' else 'Excel checks the suffix against the content'})")
         if (dst.exists() or dst.is_symlink()) and not force and not _same_file(src, dst):
-            return Msg("files.exists", path=dst)  # -o never replaces a file (or a link's target) unasked
+            return Msg("files.output_exists", path=dst)  # -o never replaces a file (or a link's target) unasked
     return _not_writable(dst)
 
 

@@ -107,3 +107,18 @@ def test_hundreds_of_problems_are_capped_with_a_count_and_all_problems_lists_eve
     assert err.count("\n  - ") == MAX_PROBLEMS_SHOWN and "另有 30 个问题未列出" in err
     assert main(["evaluate", str(path), "--all-problems"]) == 1
     assert capsys.readouterr().err.count("\n  - ") == MAX_PROBLEMS_SHOWN + 30
+
+
+def test_o_never_replaces_an_existing_file_unasked_and_says_so(tmp_path, capsys):
+    from remanxl import load_example
+    from remanxl.workbook.template import build_template
+
+    book = build_template(tmp_path / "book.xlsx", load_example())
+    out = tmp_path / "out.xlsx"
+    assert main(["evaluate", str(book), "-o", str(out)]) == 0
+    before = out.read_bytes()
+    capsys.readouterr()
+    assert main(["evaluate", str(book), "-o", str(out), "--lang", "en"]) == 2
+    err = capsys.readouterr().err
+    assert "-o never replaces a file unasked" in err and "--force" in err and out.read_bytes() == before
+    assert main(["evaluate", str(book), "-o", str(out), "--force"]) == 0

@@ -8,6 +8,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
                      "(若确实没有程序打开它,可加 --ignore-lock)"),
     "files.exists": ("{path} exists and was not written by remanxl; use --force to replace it, or choose another name",
                      "{path} 已存在且不是 remanxl 写的;如要替换请加 --force,或换一个文件名"),
+    "files.output_exists": ("{path} exists: -o never replaces a file unasked; use --force to replace it, or choose "
+                            "another name", "{path} 已存在:-o 不会自动替换已有文件;如要替换请加 --force,或换一个文件名"),
     "files.is_input": ("{path} is one of the workbooks being evaluated; choose another roll-up name (--rollup)",
                        "{path} 是正在评价的工作簿之一;请用 --rollup 另选汇总文件名"),
     "files.sheet_missing": ("{name}: workbook.xml lists the sheet '{sheet}' but its part {part} is missing; the file is "
