@@ -1,10 +1,10 @@
 """Human names for the codes an evaluation uses, as the report's :class:`~remanxl.report.cells.Text`.
 
-The names themselves live in :mod:`remanxl.i18n.names` (the Summary sheet uses the same ones).
+The names themselves live in :mod:`remanxl.sheet.names` (the Summary sheet uses the same ones).
 """
 from __future__ import annotations
 
-from remanxl.i18n import names as _names
+from remanxl.sheet import names as _names
 from remanxl.report.cells import Text
 
 

@@ -276,7 +276,7 @@ def _table(m, row, title, headers, rows, styles) -> int:
 
 
 def _provenance(m, row, ev) -> int:
-    from remanxl.i18n import names
+    from remanxl.sheet import names
 
     p = ev.provenance
     share = p.get("share_estimated")
@@ -297,7 +297,7 @@ def _named(name, key: str, lang: str) -> str:
 
 
 def _breakdowns(m, row, ev, lang: str = "both") -> int:
-    from remanxl.i18n import names
+    from remanxl.sheet import names
 
     b = ev.breakdowns
     pct = "rx percent"
