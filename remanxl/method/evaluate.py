@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 
 from remanxl.method import indicators as ind
 from remanxl.method.errors import InputError, Problem, UndefinedRateError, excel_precision
-from remanxl.method.factors import FactorSet, UnknownKeyError, default_factors
+from remanxl.method.factors import FactorSet, default_factors
 from remanxl.method.inputs import INVENTORY_TABLES, SIDES, EvaluationInput, Rows, parse_tables
 from remanxl.i18n import Msg
 from remanxl.method.inventory import (Context, Line, Total, energy_kgce, energy_on_basis, energy_sources,
@@ -289,13 +289,9 @@ def sum_inventory(inp: EvaluationInput, factors: FactorSet | None = None) -> Inv
     words = choice_words().with_aliases(inp.aliases) if inp.aliases else choice_words()
     settings, problems = settings_of(inp.settings, words)
     factors = (factors or default_factors()).with_aliases(inp.aliases)
-    for table, rows in (inp.factors or {}).items():
-        try:
-            factors = factors.with_rows(table, rows, origin="user-edited")
-        except InputError as exc:  # unusable values: every one is reported with the other problems
-            problems += exc.problems
-        except (UnknownKeyError, KeyError, TypeError) as exc:
-            problems.append(Problem("factors", None, table, f"cannot apply factor rows: {exc}"))
+    if inp.factors:  # unusable values: every one is reported with the other problems
+        factors, unusable = factors.with_tables(inp.factors, origin="user-edited")
+        problems += unusable
     tables, structural = parse_tables(inp, INVENTORY_TABLES, words)
     problems += structural
     ctx = Context(factors, settings)

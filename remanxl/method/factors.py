@@ -206,49 +206,49 @@ class FactorSet:
         Raises :class:`~remanxl.method.errors.InputError` naming every row and column whose value is
         not a usable coefficient (text, zero or negative where a positive number is needed).
         """
-        import copy
-
-        problems = check_rows(self[table], rows) + self._check_uncertainty_keys(table, rows)
+        factors, problems = self.with_tables({table: rows}, origin, strict=True)
         if problems:
             raise InputError(problems)
-        tables = dict(self.tables)
-        t = copy.copy(self[table])
-        t.rows = dict(t.rows)
-        for r in rows:
-            key = str(r[t.key]).strip()
-            existing = t.resolve(key) if key in t else key
-            merged = dict(t.rows.get(existing, {c: None for c in t.columns}))
-            merged.update({c: _cell(c, v) for c, v in r.items() if c in t.columns and c != t.key})
-            merged[t.key] = existing
-            t.rows[existing] = merged
-        t.reindex()
-        tables[table] = t
-        return FactorSet(tables, origin or self.origin, self.aliases)
+        return factors
 
-    def _check_uncertainty_keys(self, table: str, rows: list[dict]) -> list[Problem]:
-        """A row of an uncertainty table that names nothing would be silently unused: each one is a problem."""
-        if table not in ("factor_uncertainty", "provenance_uncertainty"):
-            return []
-        from remanxl.method.inputs import PROVENANCE
+    def with_tables(self, edits: dict[str, list[dict]], origin: str | None = None,
+                    strict: bool = False) -> tuple[FactorSet, list[Problem]]:
+        """A copy with the rows of several tables applied as :meth:`with_rows` would, one table after
+        the other, and the problems of every table whose rows were left out for them.
 
-        t, problems = self[table], []
-        for i, r in enumerate(rows):
-            key = str(r.get(t.key) or "").strip()
-            if not key:
-                continue  # check_rows says a row needs a key
-            if table == "provenance_uncertainty":
-                ok, choices = key in (*PROVENANCE, "unspecified"), ", ".join((*PROVENANCE, "unspecified"))
-                message = Msg("uncertainty.unknown_provenance", key=key[:40], choices=choices)
-            else:
-                name, _, row = key.partition(":")
-                ok = (row in COEFFICIENT_SETTINGS if name == "settings" else
-                      name in COEFFICIENT_TABLES and name in self.tables and (not row or row in self[name].rows))
-                message = Msg("uncertainty.unknown_coefficient", key=key[:60], tables=", ".join(COEFFICIENT_TABLES),
-                              settings=", ".join(f"settings:{x}" for x in COEFFICIENT_SETTINGS))
-            if not ok:
-                index = r.get("_row", i) if isinstance(r.get("_row", i), int) else i
-                problems.append(Problem(f"factors:{table}", index, t.key, message))
-        return problems
+        One copy instead of one per table, and a table whose rows all equal its own (a workbook's
+        Factors sheet as shipped) is kept as it is: building a set, with its unit table and word
+        indexes, is most of what a product workbook's factor rows cost.  A table with unusable values
+        is not applied; its problems are returned (with ``strict``, a table that does not exist or a
+        row without its key column raises, as :meth:`with_rows` does).
+        """
+        import copy
+
+        tables, problems, changed = dict(self.tables), [], False
+        for table, rows in edits.items():
+            try:
+                t = tables[table] if table in tables else self[table]
+                found = check_rows(t, rows) + _check_uncertainty_keys(tables, table, rows)
+                if found:
+                    problems += found
+                    continue
+                merged_rows = _merged(t, rows)
+            except (UnknownKeyError, KeyError, TypeError) as exc:
+                if strict:
+                    raise
+                problems.append(Problem("factors", None, table, f"cannot apply factor rows: {exc}"))
+                continue
+            if merged_rows is not None:
+                t = copy.copy(t)
+                t.rows = merged_rows
+                t.reindex()
+                tables[table], changed = t, True
+        origin = origin or self.origin
+        if changed:
+            return FactorSet(tables, origin, self.aliases), problems
+        same = copy.copy(self)  # nothing differs but the origin the set reports
+        same.origin = origin
+        return same, problems
 
     def with_aliases(self, rows) -> FactorSet:
         """A copy that also knows a user's words (rows of ``field``, ``alias``, ``key``); a built-in
@@ -292,6 +292,50 @@ def factor_rows(columns: list, data: list, ignore=()) -> list[dict]:
             rec["_row"] = k
             rows.append(rec)
     return rows
+
+
+def _merged(t: FactorTable, rows: list[dict]) -> dict | None:
+    """The rows of ``t`` with ``rows`` replacing (same key) or extending them; None when every row is
+    already there with the same values."""
+    merged_rows, changed = t.rows, False
+    for r in rows:
+        key = str(r[t.key]).strip()
+        existing = t.resolve(key) if key in t else key
+        before = merged_rows.get(existing)
+        merged = dict(before if before is not None else {c: None for c in t.columns})
+        merged.update({c: _cell(c, v) for c, v in r.items() if c in t.columns and c != t.key})
+        merged[t.key] = existing
+        if merged != before:
+            if not changed:
+                merged_rows, changed = dict(merged_rows), True
+            merged_rows[existing] = merged
+    return merged_rows if changed else None
+
+
+def _check_uncertainty_keys(tables: dict[str, FactorTable], table: str, rows: list[dict]) -> list[Problem]:
+    """A row of an uncertainty table that names nothing would be silently unused: each one is a problem."""
+    if table not in ("factor_uncertainty", "provenance_uncertainty"):
+        return []
+    from remanxl.method.inputs import PROVENANCE
+
+    t, problems = tables[table], []
+    for i, r in enumerate(rows):
+        key = str(r.get(t.key) or "").strip()
+        if not key:
+            continue  # check_rows says a row needs a key
+        if table == "provenance_uncertainty":
+            ok, choices = key in (*PROVENANCE, "unspecified"), ", ".join((*PROVENANCE, "unspecified"))
+            message = Msg("uncertainty.unknown_provenance", key=key[:40], choices=choices)
+        else:
+            name, _, row = key.partition(":")
+            ok = (row in COEFFICIENT_SETTINGS if name == "settings" else
+                  name in COEFFICIENT_TABLES and name in tables and (not row or row in tables[name].rows))
+            message = Msg("uncertainty.unknown_coefficient", key=key[:60], tables=", ".join(COEFFICIENT_TABLES),
+                          settings=", ".join(f"settings:{x}" for x in COEFFICIENT_SETTINGS))
+        if not ok:
+            index = r.get("_row", i) if isinstance(r.get("_row", i), int) else i
+            problems.append(Problem(f"factors:{table}", index, t.key, message))
+    return problems
 
 
 def check_rows(table: FactorTable, rows: list[dict]) -> list[Problem]:
