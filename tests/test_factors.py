@@ -159,6 +159,31 @@ def test_user_rows_override_and_extend_without_touching_the_defaults():
     assert f.value("grid_emission_factors", "cn_national_2023") == 0.5306
 
 
+def test_a_table_whose_rows_equal_its_own_is_kept_and_the_set_reports_the_edit():
+    f = default_factors()
+    shipped = [dict(r) for r in f["gwp"].rows.values()]
+    g, problems = f.with_tables({"gwp": shipped}, origin="user-edited")
+    assert problems == []
+    assert g["gwp"] is f["gwp"] and g.units is f.units  # nothing rebuilt
+    assert g.origin == "user-edited" and f.origin == "remanxl defaults"
+
+
+def test_several_tables_at_once_equal_one_table_after_the_other():
+    f = default_factors()
+    edits = {"grid_emission_factors": [{"key": "supplier_green", "kgco2_per_kwh": 0.05, "source": "PPA 2025"}],
+             "factor_uncertainty": [{"coefficient": "grid_emission_factors:supplier_green", "gsd2": 1.2}],
+             "gwp": [{"gas": "SF6", "AR6": "text"}]}
+    g, problems = f.with_tables(edits, origin="user-edited")
+    h = f.with_rows("grid_emission_factors", edits["grid_emission_factors"], origin="user-edited")
+    h = h.with_rows("factor_uncertainty", edits["factor_uncertainty"])
+    for name in f.tables:
+        assert g[name].rows == h[name].rows, name
+    # the uncertainty row names the grid row added before it; the text in gwp leaves that table out
+    assert [(p.table, p.column) for p in problems] == [("factors:gwp", "AR6")]
+    assert g.value("gwp", "SF6", "AR6") == 25200.0
+    assert g.value("grid_emission_factors", "supplier_green") == 0.05
+
+
 def test_units_normalise_and_refuse_other_dimensions():
     u = default_factors().units
     assert u.factor("MWh", "kWh") == 1000
