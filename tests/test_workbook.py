@@ -562,7 +562,10 @@ def test_a_damaged_part_is_refused_before_anything_is_written(tmp_path, monkeypa
     if split:
         monkeypatch.setattr(remanxl.workbook.io, "SPLIT_BYTES", 0)
     ledger = table_sheet_parts(EXAMPLE)["parts"]
-    for part in (ledger, "xl/styles.xml", "xl/theme/theme1.xml"):  # read by a reader, by the checks, by none
+    with zipfile.ZipFile(EXAMPLE) as zf:
+        summary = sheet_parts(zf)[SUMMARY_SHEET][0]
+    # read by a reader, by the summary's write prepared during the reading, by the checks, by none
+    for part in (ledger, summary, "xl/styles.xml", "xl/theme/theme1.xml"):
         path = _with_bad_crc(EXAMPLE, tmp_path / f"bad_{part.replace('/', '_')}", part)
         with pytest.raises(UnsafeWorkbookError, match=f"damaged part {part}"):
             verify_checksums(path)
@@ -573,6 +576,30 @@ def test_a_damaged_part_is_refused_before_anything_is_written(tmp_path, monkeypa
         assert not outcome.ok and f"damaged part {part}" in str(outcome.problems[0])
         assert path.read_bytes() == before
         assert _children() <= children
+
+
+def test_a_write_prepared_during_the_reading_follows_the_file_as_it_is_when_written(tmp_path):
+    """The summary's write is prepared while the file is read; a file replaced in between is written as
+    it is then (its own sheets kept), never from what was gathered before."""
+    from remanxl.sheet.engine import assess
+    from remanxl.sheet.layout import STYLE_NAMES
+    from remanxl.sheet.summary import build_summary
+    from remanxl.workbook.xlsxpatch import SheetWrite
+
+    book, other = tmp_path / "book.xlsx", vector_workbook(tmp_path / "other.xlsx", t4_input())
+    shutil.copy(EXAMPLE, book)
+    prepared = SheetWrite(book, SUMMARY_SHEET, tmp_path / "out.xlsx", STYLE_NAMES, checked=True)
+    shutil.copy(other, book)  # saved by the user meanwhile
+    result = assess(read_blocks(book), book.name)
+    prepared.write(build_summary(result.evaluation, result.fingerprint))
+    assert read_blocks(tmp_path / "out.xlsx")["Energy"].rows == read_blocks(other)["Energy"].rows
+    assert read_blocks(other)["Energy"].rows != read_blocks(EXAMPLE)["Energy"].rows
+    written = load_workbook(tmp_path / "out.xlsx", read_only=True)
+    assert "remanxl" in str(written[SUMMARY_SHEET]["A1"].value)
+    with zipfile.ZipFile(other) as a, zipfile.ZipFile(tmp_path / "out.xlsx") as b:
+        own = sheet_parts(a)[SUMMARY_SHEET][0]
+        assert [i.filename for i in a.infolist()] == [i.filename for i in b.infolist()]
+        assert all(a.read(n) == b.read(n) for n in a.namelist() if n != own)
 
 
 def test_without_fork_the_file_is_read_in_process_after_the_reference_scan(tmp_path, monkeypatch):

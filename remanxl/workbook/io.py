@@ -275,6 +275,7 @@ class FileWorkbook:
         self.name = self.path.name
         self.split = split  # a plant-size ledger may be read in a process of its own (see start_assessing)
         self._pending = None
+        self._write = None  # the summary's write, prepared while the file is read
 
     def prefetch(self) -> None:
         """Check the file against hostile content now, then start assessing it in the background.
@@ -315,10 +316,21 @@ class FileWorkbook:
                 hold[1].close()  # if the checksum test did not wait on it (a file verified before)
         return result
 
-    def write_summary(self, model) -> None:
-        from remanxl.workbook.xlsxpatch import write_sheet
+    def prepare_summary(self) -> None:
+        """Gather, while the file is being read, what writing its summary needs
+        (:class:`~remanxl.workbook.xlsxpatch.SheetWrite`); call it after :meth:`prefetch`."""
+        from remanxl.workbook.xlsxpatch import SheetWrite
 
-        write_sheet(self.path, SUMMARY_SHEET, model, self.output, STYLE_NAMES)
+        try:
+            self._write = SheetWrite(self.path, SUMMARY_SHEET, self.output, STYLE_NAMES, checked=True)
+        except Exception:  # noqa: BLE001 - a damaged or foreign file: write_summary says so, after the checks
+            self._write = None
+
+    def write_summary(self, model) -> None:
+        from remanxl.workbook.xlsxpatch import SheetWrite
+
+        write = self._write or SheetWrite(self.path, SUMMARY_SHEET, self.output, STYLE_NAMES)
+        write.write(model)
 
     def show_problems(self, problems) -> None:
         pass  # the command line prints them; a file with faulty input is left exactly as it was
@@ -374,7 +386,8 @@ def evaluate_workbook(path: str | Path, output: str | Path | None = None, write:
             return Outcome(book.name, None, [Located.whole_file(exc.msg)])
     try:
         book.prefetch()
-        from remanxl.workbook.xlsxpatch import write_sheet  # noqa: F401 - the summary writer loads while the file is read
+        if write:
+            book.prepare_summary()  # while the file is read
 
         with _no_cyclic_gc():
             outcome = recompute(book, write, now, uncertainty)

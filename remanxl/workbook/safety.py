@@ -91,15 +91,30 @@ def check_workbook(path: str | Path, scan_cells: bool = True) -> Checked:
     """Raise :class:`UnsafeWorkbookError` with a plain explanation, or return the part names.
 
     Runs :func:`check_structure`, then :func:`verify_checksums` unless this very file (same inode,
-    size, times and archive directory) already passed both in this process.
+    size, times and archive directory) already passed both in this process; without ``scan_cells``,
+    such a file is not checked again at all.
     """
     path = Path(path)
+    if not scan_cells:  # the very same file passed both (remembered files were checked without the scan)
+        identity = _identity(path)  # (reads the archive's directory only, as check_structure does first)
+        if identity is not None and identity in _CHECKED:
+            return _CHECKED[identity]
     checked = check_structure(path, scan_cells)  # first, so a hostile file is refused before anything reads it
     identity = _identity(path)
     if identity is not None and identity in _CHECKED:
         return _CHECKED[identity]
     verify_checksums(path)
     return _remember(checked, identity)
+
+
+def file_identity(path: str | Path) -> tuple | None:
+    """What changes whenever the file does (see :func:`check_workbook`); None for a file that cannot be read."""
+    return _identity(Path(path))
+
+
+def was_checked(identity: tuple | None) -> bool:
+    """Whether the file of this :func:`file_identity` passed every check in this process."""
+    return identity is not None and identity in _CHECKED
 
 
 class PendingCheck:

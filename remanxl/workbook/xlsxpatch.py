@@ -15,6 +15,7 @@ recompressing them was a fifth of the time of writing its summary).
 """
 from __future__ import annotations
 
+import contextlib
 import math
 import os
 import posixpath
@@ -27,7 +28,7 @@ from xml.parsers.expat import ExpatError
 from defusedxml import ElementTree as SafeET
 from remanxl.i18n import Msg
 from remanxl.sheet.reader import column_letter
-from remanxl.workbook.safety import UnsafeWorkbookError, check_workbook
+from remanxl.workbook.safety import UnsafeWorkbookError, check_workbook, file_identity, was_checked
 from remanxl.sheet.summary import CellError, Formula, SummaryModel
 
 NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -195,8 +196,13 @@ def rebuild_sheet(old_xml: bytes, model: SummaryModel, styles: dict[str, int]) -
     XML parser, not by pattern), so their namespaces and attributes stay exactly as the author
     (Excel, openpyxl …) wrote them; the new elements take the root's namespace prefix, if any.
     """
-    head, children, tail = _top_level(old_xml)  # (this parse also proves the old part well-formed)
-    prefix = _prefix_of(old_xml)
+    return rebuild_split_sheet(_top_level(old_xml), model, styles)  # (the parse proves the old part well-formed)
+
+
+def rebuild_split_sheet(old, model: SummaryModel, styles: dict[str, int]) -> bytes:
+    """:func:`rebuild_sheet` of a part already split by :func:`_top_level`."""
+    head, children, tail = old
+    prefix = _prefix_of(head)
     dimension, cols, data, merges = render_sheet_data(model, styles)
     new = {"dimension": dimension, "cols": cols, "sheetData": data, "mergeCells": merges}
     if not data:
@@ -326,16 +332,52 @@ def write_sheet(src: str | Path, sheet_name: str, model: SummaryModel, dst: str 
     The sheet's part must be proven remanxl's own first (:func:`prove_own_sheet`); a damaged or
     unexpected file raises :class:`~remanxl.workbook.safety.UnsafeWorkbookError` and nothing is written.
     """
-    src = Path(src)
-    # Through a link, update the file it points to (and keep the link); permissions of a new file
-    # follow the umask as for any file the user saves.
-    dst = Path(os.path.realpath(dst if dst else src))
-    check_workbook(src, scan_cells=False)  # no sheet but the Summary is parsed here, and that one as a tree
-    try:
-        return _write_sheet(src, sheet_name, model, dst, style_names)
-    except (KeyError, RuntimeError, zlib.error, zipfile.BadZipFile, EOFError, UnicodeError, SafeET.ParseError,
-            ExpatError) as exc:  # a part missing, encrypted, not inflating or not XML
-        raise UnsafeWorkbookError(Msg("files.damaged", name=src.name, why=_why(exc))) from None
+    return SheetWrite(src, sheet_name, dst, style_names).write(model)
+
+
+class SheetWrite:
+    """:func:`write_sheet` in two steps: everything that does not depend on the new cells (the sheet's
+    part proven remanxl's own, the workbook's sheets and styles, what the calc chain needs), then
+    :meth:`write`.  ``remanxl evaluate`` takes the first step while the file is being read.
+
+    Nothing is read from the file until :func:`~remanxl.workbook.safety.check_workbook` has passed,
+    unless ``checked`` says the caller has run the hostile-file checks (the checksums may still be
+    under way: then a damaged part makes this step fail, and :meth:`write`, after the checks, starts
+    again).  :meth:`write` takes the first step again if the file changed in between.
+    """
+
+    def __init__(self, src: str | Path, sheet_name: str, dst: str | Path | None = None, style_names=(),
+                 checked: bool = False):
+        self.src = Path(src)
+        # Through a link, update the file it points to (and keep the link); permissions of a new file
+        # follow the umask as for any file the user saves.
+        self.dst = Path(os.path.realpath(dst if dst else self.src))
+        self.sheet_name, self.style_names = sheet_name, tuple(style_names)
+        self._prepared = None
+        if not checked:
+            check_workbook(self.src, scan_cells=False)  # no sheet but the Summary is parsed here, and that one as a tree
+        self._prepared = self._guarded(self._prepare)
+
+    def write(self, model: SummaryModel) -> Path:
+        """Write the sheet's new cells and save atomically; raises
+        :class:`~remanxl.workbook.safety.UnsafeWorkbookError` for a damaged or unexpected file."""
+        identity = file_identity(self.src)
+        if not was_checked(identity):
+            check_workbook(self.src, scan_cells=False)
+        prepared = self._prepared
+        if prepared is None or prepared.identity is None or prepared.identity != identity:
+            prepared = self._guarded(self._prepare)
+        return self._guarded(lambda: prepared.write(model))
+
+    def _prepare(self) -> "_Prepared":
+        return _Prepared(self.src, self.sheet_name, self.dst, self.style_names)
+
+    def _guarded(self, step):
+        try:
+            return step()
+        except (KeyError, RuntimeError, zlib.error, zipfile.BadZipFile, EOFError, UnicodeError, SafeET.ParseError,
+                ExpatError) as exc:  # a part missing, encrypted, not inflating or not XML
+            raise UnsafeWorkbookError(Msg("files.damaged", name=self.src.name, why=_why(exc))) from None
 
 
 def _why(exc: BaseException) -> str:
@@ -343,46 +385,61 @@ def _why(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {str(text)[:160]}"
 
 
-def _write_sheet(src: Path, sheet_name: str, model: SummaryModel, dst: Path, style_names) -> Path:
-    from remanxl.workbook import files
+class _Prepared:
+    """What :class:`SheetWrite` gathers from the source before it has the cells to write."""
 
-    with zipfile.ZipFile(src) as zf:
-        parts = sheet_parts(zf)
-        infos = zf.infolist()
-        names = {i.filename for i in infos}
-        styles = style_indices(zf.read("xl/styles.xml"), style_names) if "xl/styles.xml" in names else {}
-        replaced: dict[str, bytes] = {}
-        added: dict[str, bytes] = {}
-        existing = {name.casefold(): name for name in parts}.get(sheet_name.casefold())  # Excel ignores case
-        if existing is not None:
-            part, sheet_id = parts[existing]
-            old = prove_own_sheet(zf, src.name, existing, parts)
-            replaced[part] = rebuild_sheet(old, model, styles)
-        else:
-            part, sheet_id, extra = _add_sheet(zf, sheet_name, names)
-            replaced.update(extra)
-            added[part] = rebuild_sheet(_EMPTY_SHEET, model, styles)
-        drop = set()
-        if CALC_CHAIN in names and _chain_mentions(zf.read(CALC_CHAIN), sheet_id):
-            # Excel repairs a calc chain that lists cells which are no longer formulas; without one it
-            # simply rebuilds it.  Only the chain and its two references change.
-            drop.add(CALC_CHAIN)
-            replaced["[Content_Types].xml"] = _without(replaced.get("[Content_Types].xml")
-                                                       or zf.read("[Content_Types].xml"), "calcChain")
-            replaced["xl/_rels/workbook.xml.rels"] = _without(replaced.get("xl/_rels/workbook.xml.rels")
-                                                              or zf.read("xl/_rels/workbook.xml.rels"), "calcChain")
+    def __init__(self, src: Path, sheet_name: str, dst: Path, style_names):
+        self.src, self.dst = src, dst
+        self.identity = file_identity(src)
+        with zipfile.ZipFile(src) as zf:
+            parts = sheet_parts(zf)
+            self.comment = zf.comment
+            self.infos = zf.infolist()
+            names = {i.filename for i in self.infos}
+            self.styles = style_indices(zf.read("xl/styles.xml"), style_names) if "xl/styles.xml" in names else {}
+            self.replaced: dict[str, bytes] = {}
+            self.added: dict[str, bytes] = {}
+            existing = {name.casefold(): name for name in parts}.get(sheet_name.casefold())  # Excel ignores case
+            if existing is not None:
+                self.part, sheet_id = parts[existing]
+                self.old = _top_level(prove_own_sheet(zf, src.name, existing, parts))
+            else:
+                self.part, sheet_id, extra = _add_sheet(zf, sheet_name, names)
+                self.replaced.update(extra)
+                self.old = _top_level(_EMPTY_SHEET)
+            self.drop = set()
+            if CALC_CHAIN in names and _chain_mentions(zf.read(CALC_CHAIN), sheet_id):
+                # Excel repairs a calc chain that lists cells which are no longer formulas; without one it
+                # simply rebuilds it.  Only the chain and its two references change.
+                self.drop.add(CALC_CHAIN)
+                self.replaced["[Content_Types].xml"] = _without(self.replaced.get("[Content_Types].xml")
+                                                                or zf.read("[Content_Types].xml"), "calcChain")
+                self.replaced["xl/_rels/workbook.xml.rels"] = _without(
+                    self.replaced.get("xl/_rels/workbook.xml.rels") or zf.read("xl/_rels/workbook.xml.rels"),
+                    "calcChain")
+            self.new_part = existing is None
+
+    def write(self, model: SummaryModel) -> Path:
+        from remanxl.workbook import files
+
+        sheet = rebuild_split_sheet(self.old, model, self.styles)
+        replaced, added = dict(self.replaced), dict(self.added)
+        (added if self.new_part else replaced)[self.part] = sheet
+        dst = self.dst
         files.remove_stale_temporaries(dst.parent)
         tmp = files.temporary_name(dst.parent, dst.suffix or ".xlsx")
         try:
-            with zipfile.ZipFile(tmp, "w") as out, open(src, "rb") as raw:
-                out.comment = zf.comment  # the archive's comment, and each member's, are kept
-                for info in infos:
-                    if info.filename in drop:
+            with zipfile.ZipFile(tmp, "w") as out, open(self.src, "rb") as raw, contextlib.ExitStack() as opened:
+                out.comment = self.comment  # the archive's comment, and each member's, are kept
+                zf = None  # opened for a part that cannot be copied as it is (then inflated and deflated again)
+                for info in self.infos:
+                    if info.filename in self.drop:
                         continue
                     data = replaced.get(info.filename)
                     if data is None and _copy_raw(raw, info, out):
                         continue
                     if data is None:
+                        zf = zf or opened.enter_context(zipfile.ZipFile(self.src))
                         data = zf.read(info)
                     out.writestr(_copy_info(info), data)
                 for name, data in added.items():
@@ -391,7 +448,7 @@ def _write_sheet(src: Path, sheet_name: str, model: SummaryModel, dst: Path, sty
         except BaseException:
             tmp.unlink(missing_ok=True)
             raise
-    return dst
+        return dst
 
 
 #: What remanxl writes in A1 of its Summary (today's title, and earlier ones): the sheet's signature.
