@@ -8,32 +8,10 @@ table a header row belongs to and turn the rows under it into columns for the co
 from __future__ import annotations
 
 import math
-from typing import NamedTuple
 
 from remanxl.method.inputs import TABLES, Column, ColumnTable
 from remanxl.method.values import fold, is_blank
-
-
-class Block(NamedTuple):
-    """One table's cells and where they sit."""
-
-    sheet: str  # worksheet name; for a range given to a function, a label such as "argument 2"
-    header_row: int  # 1-based row number of the header row
-    first_col: int  # 0-based column of the first header
-    headers: list
-    rows: list  # the data rows below the header, each a list of cells
-    # non-blank cells typed on the table's sheet outside it, in or below its header row:
-    # ((row 1-based, column 0-based, value), …); the reader reports each, so none is ignored
-    outside: tuple = ()
-
-
-def column_letter(index: int) -> str:
-    """Excel's letters of a 1-based column number (1 -> A, 28 -> AB)."""
-    letters = ""
-    while index > 0:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
+from remanxl.sheet.block import Block, column_letter  # noqa: F401 - where the reader finds them
 
 
 def header_names(column: Column) -> set[str]:

@@ -22,8 +22,10 @@ import python_calamine as pc
 from remanxl.i18n import Msg
 from remanxl.sheet.layout import (ALIASES_TABLE, INPUT_SHEETS, READ_TABLES, SETTINGS_TABLE, STYLE_NAMES,
                                   SUMMARY_SHEET)
-from remanxl.sheet.reader import Located, WorkbookReadError
 from remanxl.workbook.safety import UnsafeWorkbookError, check_cell_extents, check_in_background, table_sheet_parts
+
+# The reader (and through it the method core) is imported where it is used: a product workbook's reader
+# process is forked before the core loads, and reads while this process loads it (see start_assessing).
 
 #: The table that grows with a plant: read and summed in a process of its own …
 INPUT_TABLES = frozenset(s.excel_table for s in INPUT_SHEETS)
@@ -31,6 +33,10 @@ _LARGE_TABLE = "Parts"
 #: … once its sheet holds this much XML (several thousand rows); below it, one child reads
 #: everything: a second fork and zip opening would cost about what the overlap saves.
 SPLIT_BYTES = 16 << 20
+#: Below this much XML in the sheets to read (a product workbook has about 1 MB), the reader only reads,
+#: and this process validates and sums the rows it sends back; the core loads here meanwhile.  Above it,
+#: the reader also validates and sums, and only the sums come back (pickling many rows costs more).
+ROWS_BACK_BYTES = 4 << 20
 
 
 class _Task(threading.Thread):
@@ -95,13 +101,21 @@ def start_assessing(path: Path, name: str, split: bool = True):
 
     Call it before starting other threads (see :func:`~remanxl.workbook.isolation.start_capped`).
     """
-    from remanxl.sheet import engine
     from remanxl.workbook.isolation import CAN_FORK, start_capped
 
     if not CAN_FORK:
         return _Task(assess_file, path, name, True), None
-    ledger = _ledger_sheet(path) if split else None
-    if ledger is None:  # a product workbook: a second process would cost more than it saves
+    sizes = _sheet_sizes(path)
+    if sum(size for _, size in set(sizes.values())) < ROWS_BACK_BYTES:  # a product workbook: read there, assessed here
+        task = _AssessHere(start_capped(read_file, path, False), name)
+        from remanxl.sheet import engine
+
+        engine.prepare()  # while the child reads
+        return task, None
+    from remanxl.sheet import engine
+
+    ledger = _ledger_sheet(path, sizes) if split else None
+    if ledger is None:  # a second process would cost more than it saves
         engine.prepare()
         return start_capped(assess_file, path, name, False), None
     # The long parse starts first.  Then the core loads, once, for this process (which joins the halves)
@@ -125,15 +139,42 @@ def start_assessing(path: Path, name: str, split: bool = True):
     return task, (ledger, _Parsed(parsed_r))
 
 
-def _ledger_sheet(path: Path) -> str | None:
-    """The worksheet part of the parts ledger, if it holds :data:`SPLIT_BYTES` of XML or more."""
+def _sheet_sizes(path: Path) -> dict[str, tuple[str, int]]:
+    """Excel table name (case-folded) → (its worksheet part, that part's XML size)."""
     import zipfile
 
-    part = table_sheet_parts(path).get(_LARGE_TABLE.casefold())
-    if part is None:
-        return None
+    where = table_sheet_parts(path)
     with zipfile.ZipFile(path) as zf:  # (table_sheet_parts names only sheets the file holds)
-        return part if zf.getinfo(part).file_size >= SPLIT_BYTES else None
+        return {table: (part, zf.getinfo(part).file_size) for table, part in where.items()}
+
+
+def _ledger_sheet(path: Path, sizes: dict | None = None) -> str | None:
+    """The worksheet part of the parts ledger, if it holds :data:`SPLIT_BYTES` of XML or more."""
+    part, size = (sizes if sizes is not None else _sheet_sizes(path)).get(_LARGE_TABLE.casefold(), (None, 0))
+    return part if part is not None and size >= SPLIT_BYTES else None
+
+
+def read_file(path: Path, scan: bool = True) -> dict:
+    """:func:`read_blocks`, without the cyclic garbage collector (a reader child's task)."""
+    with _no_cyclic_gc():
+        return read_blocks(path, scan)
+
+
+class _AssessHere:
+    """The blocks a child reads, assessed in this process when collected."""
+
+    def __init__(self, reader, name: str):
+        self.reader, self.name = reader, name
+
+    def discard(self) -> None:
+        self.reader.discard()
+
+    def result(self):
+        from remanxl.sheet import engine
+
+        blocks = self.reader.result()
+        with _no_cyclic_gc():
+            return engine.assess(blocks, self.name)
 
 
 def _abandon(task, hold, check) -> None:
@@ -195,7 +236,7 @@ def read_blocks(path: Path, scan: bool = True, half: str | None = None) -> dict:
     try:
         wb = pc.CalamineWorkbook.from_path(str(path), load_tables=True)
     except Exception as exc:  # calamine raises its own error types for damaged files
-        raise WorkbookReadError([Located.whole_file(f"{path.name}: cannot read the workbook: {exc}")]) from None
+        raise _unreadable(f"{path.name}: cannot read the workbook: {exc}") from None
     try:
         names = [(name, READ_TABLES[name.casefold()]) for name in wb.table_names
                  if name.casefold() in READ_TABLES and _in_half(READ_TABLES[name.casefold()], half)]
@@ -207,7 +248,7 @@ def read_blocks(path: Path, scan: bool = True, half: str | None = None) -> dict:
         _add_outside_values(path, wb, tables, blocks, where)
         return blocks
     except pc.CalamineError as exc:  # a part calamine cannot parse (the checksum test names damage)
-        raise WorkbookReadError([Located.whole_file(f"{path.name}: cannot read the workbook: {exc}")]) from None
+        raise _unreadable(f"{path.name}: cannot read the workbook: {exc}") from None
     finally:
         wb.close()
 
@@ -235,8 +276,15 @@ def _table(wb, name: str, path: Path):
     except pc.CalamineError:
         raise
     except BaseException as exc:  # noqa: BLE001 - pyo3's PanicException derives from BaseException
-        raise WorkbookReadError([Located.whole_file(Msg("files.table_unreadable", name=path.name, table=name,
-                                                        why=f"{type(exc).__name__}: {str(exc)[:80]}"))]) from None
+        raise _unreadable(Msg("files.table_unreadable", name=path.name, table=name,
+                              why=f"{type(exc).__name__}: {str(exc)[:80]}")) from None
+
+
+def _unreadable(message):
+    """The :class:`~remanxl.sheet.reader.WorkbookReadError` of a file that cannot be read as a whole."""
+    from remanxl.sheet.reader import Located, WorkbookReadError
+
+    return WorkbookReadError([Located.whole_file(message)])
 
 
 def _in_half(canonical: str, half: str | None) -> bool:
@@ -260,7 +308,7 @@ def _worksheet_parts(path: Path) -> list[str]:
 
 
 def _block(t):
-    from remanxl.sheet.grid import Block
+    from remanxl.sheet.block import Block
 
     start_row, start_col = t.start  # calamine's start is the 0-based first data row: the header's 1-based row
     return Block(t.sheet, start_row, start_col, list(t.columns), t.to_python())
@@ -383,6 +431,8 @@ def evaluate_workbook(path: str | Path, output: str | Path | None = None, write:
         try:
             refuse_if_open(book.path, book.output)
         except FileRefused as exc:
+            from remanxl.sheet.reader import Located
+
             return Outcome(book.name, None, [Located.whole_file(exc.msg)])
     try:
         book.prefetch()
@@ -392,6 +442,8 @@ def evaluate_workbook(path: str | Path, output: str | Path | None = None, write:
         with _no_cyclic_gc():
             outcome = recompute(book, write, now, uncertainty)
     except UnsafeWorkbookError as exc:
+        from remanxl.sheet.reader import Located
+
         return Outcome(book.name, None, [Located.whole_file(exc.args[0] if exc.args else str(exc))])
     finally:
         book.close()  # nothing left to do once the assessment was collected

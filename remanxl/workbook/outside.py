@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 import zipfile
 
-from remanxl.sheet.grid import Block
+from remanxl.sheet.block import Block
 
 _DIMENSION = re.compile(rb'<(?:\w+:)?dimension\b[^>]*\bref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"')
 MAX_REPORTED = 1000  # values reported per sheet; a whole pasted ledger below a table is one fix anyway
