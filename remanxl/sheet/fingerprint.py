@@ -66,6 +66,8 @@ def of_block(block: Block, columns, bools=(), bool_rows=()) -> tuple[float, floa
     text, numbers = 0, []
     add = numbers.append
     for offset, row in enumerate(block.rows):
+        if not any(row):  # blank, 0, FALSE and None add nothing: a template's pre-sized rows are skipped at C speed
+            continue
         number = block.header_row + 1 + offset
         boolean_row = offset in bool_rows
         short = len(row) <= last
