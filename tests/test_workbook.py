@@ -526,6 +526,23 @@ def test_a_product_workbooks_reader_only_reads_and_the_core_loads_beside_it(tmp_
     assert indicators == json.loads(json.dumps(assess(read_blocks(path), path.name).evaluation.to_dict()["indicators"]))
 
 
+def test_a_product_workbook_is_verified_once_by_its_reader(tmp_path, monkeypatch):
+    """The reader process verifies a small file's checksums after reading it; this process starts no
+    checksum thread, remembers the file as checked, and its summary's write does not check it again."""
+    import remanxl.workbook.safety as safety
+
+    path = shutil.copy(EXAMPLE, tmp_path / "example.xlsx")
+    threads = []
+    monkeypatch.setattr(safety.PendingCheck, "start", lambda self, *a: threads.append(a))
+    outcome = evaluate_workbook(path, tmp_path / "out.xlsx")
+    assert outcome.ok and threads == []
+    assert safety.was_checked(safety.file_identity(path))
+    calls, check_structure = [], safety.check_structure
+    monkeypatch.setattr(safety, "check_structure", lambda *a, **k: calls.append(a) or check_structure(*a, **k))
+    assert evaluate_workbook(path, tmp_path / "again.xlsx").ok
+    assert len(calls) == 1  # before the reading; the write found the file checked
+
+
 def test_problems_of_both_halves_are_reported_together(tmp_path, capsys, split_always):
     """A fault in an inventory table and one in the parts ledger: both are reported, each at its cell,
     in the order one pass over the workbook gives (cells that do not parse first); nothing is written."""

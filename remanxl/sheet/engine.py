@@ -173,7 +173,7 @@ def recompute(book: Workbook, write: bool = True, now: str | None = None, uncert
     ``now`` (ISO 8601) is the time the summary records (default: when the evaluation was computed).
     ``uncertainty`` = (draws, seed) also runs the Monte Carlo, whose bands the summary shows.
     """
-    from remanxl.sheet.reader import WorkbookReadError
+    from remanxl.sheet.located import WorkbookReadError
     from remanxl.sheet.summary import build_summary
 
     try:

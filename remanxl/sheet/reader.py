@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from remanxl.i18n import Msg
-from remanxl.method.errors import InputError, Problem
+from remanxl.method.errors import Problem
 from remanxl.method.factors import factor_rows
 from remanxl.method.inputs import TABLES, EvaluationInput
 from remanxl.method.settings import SPEC_BY_NAME
@@ -22,6 +22,7 @@ from remanxl.method.values import fold
 from remanxl.sheet.grid import Block, column_letter, columns_from_grid, match_headers
 from remanxl.sheet.layout import (ALIASES_TABLE, FACTOR_COMPUTED, FACTOR_TABLES, INPUT_SHEETS, SETTINGS_SHEET,
                                   SETTINGS_TABLE)
+from remanxl.sheet.located import Located, WorkbookReadError
 
 __all__ = ["read_tables", "identify", "Reading", "WorkbookReadError", "Located", "Locator", "column_letter"]
 
@@ -34,45 +35,6 @@ class Place:
     header_row: int
     columns: dict[str, str]  # key -> column letter
     label: str = ""  # the table's name, for a block without a sheet (a function's argument)
-
-
-@dataclass
-class Located:
-    """A problem with its place in the workbook."""
-
-    sheet: str
-    cell: str | None  # e.g. "E12"
-    row: int | None
-    column: str | None  # header text
-    message: str
-
-    @classmethod
-    def whole_file(cls, message: str) -> Located:
-        """A problem with the file as a whole (its message names the file)."""
-        return cls("", None, None, None, message)
-
-    def render(self, lang: str = "en") -> str:
-        """The problem as one line in ``lang``: where, then what (see :mod:`remanxl.i18n`)."""
-        from remanxl.i18n import tr
-
-        message = tr(self.message, lang)
-        if not self.sheet:  # a problem with the file as a whole: its message names the file
-            return message
-        letter = "".join(ch for ch in self.cell if ch.isalpha()) if self.cell else ""
-        if self.row is not None and letter and self.column:
-            where = Msg("where.cell", sheet=self.sheet, row=self.row, col=letter, header=self.column)
-        elif self.row is not None and letter:
-            where = Msg("where.cell_bare", sheet=self.sheet, row=self.row, col=letter)
-        elif self.row is not None:
-            where = Msg("where.row", sheet=self.sheet, row=self.row)
-        elif self.column:
-            where = Msg("where.column", sheet=self.sheet, header=self.column)
-        else:
-            where = Msg("where.sheet", sheet=self.sheet)
-        return f"{tr(where, lang)}: {message}"
-
-    def __str__(self) -> str:
-        return self.render("en")
 
 
 @dataclass
@@ -110,17 +72,6 @@ class Reading:
     @property
     def problems(self) -> list[Located]:
         return self.table_problems + self.settings_problems
-
-
-class WorkbookReadError(InputError):
-    """Problems found while reading, already located in the workbook."""
-
-    def __init__(self, located: list[Located]):
-        self.located = located
-        super().__init__([Problem(x.sheet, x.row, x.column, x.message) for x in located])
-
-    def __str__(self) -> str:
-        return "\n".join(str(x) for x in self.located)
 
 
 def _clean(v):

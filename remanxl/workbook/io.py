@@ -107,7 +107,7 @@ def start_assessing(path: Path, name: str, split: bool = True):
         return _Task(assess_file, path, name, True), None
     sizes = _sheet_sizes(path)
     if sum(size for _, size in set(sizes.values())) < ROWS_BACK_BYTES:  # a product workbook: read there, assessed here
-        task = _AssessHere(start_capped(read_file, path, False), name)
+        task = _AssessHere(start_capped(read_file, path, False, True), name)
         from remanxl.sheet import engine
 
         engine.prepare()  # while the child reads
@@ -154,14 +154,31 @@ def _ledger_sheet(path: Path, sizes: dict | None = None) -> str | None:
     return part if part is not None and size >= SPLIT_BYTES else None
 
 
-def read_file(path: Path, scan: bool = True) -> dict:
-    """:func:`read_blocks`, without the cyclic garbage collector (a reader child's task)."""
+def read_file(path: Path, scan: bool = True, verify: bool = False) -> dict:
+    """:func:`read_blocks`, without the cyclic garbage collector (a reader child's task); with ``verify``,
+    the file's checksums are then verified here too (a damaged part is what a reading failure is
+    reported as, if the file has one)."""
+    from remanxl.sheet.located import WorkbookReadError
+    from remanxl.workbook.safety import verify_checksums
+
     with _no_cyclic_gc():
-        return read_blocks(path, scan)
+        try:
+            blocks = read_blocks(path, scan)
+        except WorkbookReadError:
+            if verify:
+                verify_checksums(path)  # raises for a damaged part, which explains the failure best
+            raise
+    if verify:
+        verify_checksums(path)
+    return blocks
 
 
 class _AssessHere:
-    """The blocks a child reads, assessed in this process when collected."""
+    """The blocks a child reads, assessed in this process when collected.  The child also verifies the
+    file's checksums (once it has read it): for a small file that is quicker there than in a thread
+    here, where it would compete with loading the core for the interpreter's lock."""
+
+    verifies_checksums = True
 
     def __init__(self, reader, name: str):
         self.reader, self.name = reader, name
@@ -282,7 +299,7 @@ def _table(wb, name: str, path: Path):
 
 def _unreadable(message):
     """The :class:`~remanxl.sheet.reader.WorkbookReadError` of a file that cannot be read as a whole."""
-    from remanxl.sheet.reader import Located, WorkbookReadError
+    from remanxl.sheet.located import Located, WorkbookReadError
 
     return WorkbookReadError([Located.whole_file(message)])
 
@@ -336,7 +353,10 @@ class FileWorkbook:
             task, hold = start_assessing(self.path, self.name, self.split)
             self._pending = (check, task, hold)
             try:
-                check.start(*(hold or ()))
+                if getattr(task, "verifies_checksums", False):
+                    check.done_by_reader()
+                else:
+                    check.start(*(hold or ()))
             except BaseException:  # a thread that could not start
                 self.close()
                 raise
@@ -431,7 +451,7 @@ def evaluate_workbook(path: str | Path, output: str | Path | None = None, write:
         try:
             refuse_if_open(book.path, book.output)
         except FileRefused as exc:
-            from remanxl.sheet.reader import Located
+            from remanxl.sheet.located import Located
 
             return Outcome(book.name, None, [Located.whole_file(exc.msg)])
     try:
@@ -442,7 +462,7 @@ def evaluate_workbook(path: str | Path, output: str | Path | None = None, write:
         with _no_cyclic_gc():
             outcome = recompute(book, write, now, uncertainty)
     except UnsafeWorkbookError as exc:
-        from remanxl.sheet.reader import Located
+        from remanxl.sheet.located import Located
 
         return Outcome(book.name, None, [Located.whole_file(exc.args[0] if exc.args else str(exc))])
     finally:

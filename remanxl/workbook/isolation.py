@@ -92,7 +92,7 @@ def start_capped(fn, path: Path, *args) -> "CappedChild":
 
 
 def _outcome(fn, path, args):
-    from remanxl.sheet.reader import WorkbookReadError
+    from remanxl.sheet.located import WorkbookReadError
     from remanxl.workbook.safety import UnsafeWorkbookError
 
     try:
@@ -133,7 +133,7 @@ class CappedChild:
         :class:`~remanxl.sheet.reader.WorkbookReadError` or ``("error", text)``; a child that dies
         (the reader aborted) raises :class:`~remanxl.workbook.safety.UnsafeWorkbookError`.
         """
-        from remanxl.sheet.reader import Located, WorkbookReadError
+        from remanxl.sheet.located import Located, WorkbookReadError
         from remanxl.workbook.safety import UnsafeWorkbookError
 
         fd, self.fd = self.fd, None

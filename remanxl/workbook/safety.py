@@ -135,6 +135,7 @@ class PendingCheck:
         self._identity = _identity(path)
         self._failure: BaseException | None = None
         self._thread = None
+        self._by_reader = False
 
     def start(self, last: str | None = None, wait=None) -> None:
         """Start the checksum test (once; not at all for a file already verified unchanged); ``last`` and
@@ -143,6 +144,11 @@ class PendingCheck:
             self._thread = threading.Thread(target=self._verify, args=(last, wait), name="remanxl-checksums",
                                             daemon=True)
             self._thread.start()
+
+    def done_by_reader(self) -> None:
+        """The reader verifies the checksums itself (and raises for a damaged part): no thread here; a
+        successful :meth:`wait` remembers the file as checked."""
+        self._by_reader = True
 
     def _verify(self, last, wait) -> None:
         try:
@@ -163,6 +169,8 @@ class PendingCheck:
                 raise self._failure
             if remember:
                 _remember(self.checked, self._identity)
+        elif self._by_reader and remember:
+            _remember(self.checked, self._identity)
         return self.checked
 
 
