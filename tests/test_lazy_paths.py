@@ -41,27 +41,43 @@ def test_one_workbook_loads_neither_openpyxl_nor_the_batch(tmp_path):
     assert not {"openpyxl", "remanxl.workbook.batch", "tqdm", "xlwings"} & loaded
 
 
-def test_a_folder_of_one_workbook_writes_its_rollup_and_portfolio(tmp_path):
-    """The roll-up workbook needs openpyxl (its Portfolio sheet has a table, colour scales and a chart);
-    the progress bar's tqdm is not loaded for a single workbook."""
+def test_a_folder_of_one_workbook_writes_its_rollup_without_openpyxl(tmp_path):
+    """A portfolio of one product says nothing its Dashboard does not: the roll-up of one workbook is its
+    Roll-up sheet, written directly; neither openpyxl nor the progress bar's tqdm is loaded."""
     folder = tmp_path / "folder"
     folder.mkdir()
     (folder / "book.xlsx").write_bytes(EXAMPLE.read_bytes())
     loaded = _loaded_by(["evaluate", str(folder)], tmp_path)
-    assert "remanxl.workbook.batch" in loaded and "tqdm" not in loaded
+    assert "remanxl.workbook.batch" in loaded and not {"openpyxl", "tqdm"} & loaded
+    assert batch.is_rollup(folder / "remanxl_rollup.xlsx")
     wb = load_workbook(folder / "remanxl_rollup.xlsx")
-    assert wb.active.title == "Portfolio 产品组合"
+    assert wb.sheetnames == ["Roll-up 汇总"] and wb.properties.title == batch.ROLLUP_TITLE
     ws = wb["Roll-up 汇总"]
     assert [c.value for c in ws[1]] == batch.ROLLUP_HEADERS
     assert ws["A2"].value == "book.xlsx" and ws["D2"].value == "valid"
 
 
-def test_rollup_reads_back_with_formats_and_table(tmp_path):
-    rows = [batch.BatchRow("a & <b>.xlsx", True, "Engine \"X\"", " M1 ", True, {s: i / 7 for i, s in enumerate(SYMBOLS)}, 2),
-            batch.BatchRow("c.xlsx", False, errors=["Unit: kWh? / 单位", "second"]),
-            batch.BatchRow("d.xlsx", True, "P", "", False, {s: (None if s == "SE" else math.inf) for s in SYMBOLS}, 0,
-                           ["invalid"])]
+def test_a_folder_of_two_workbooks_has_its_portfolio_first(tmp_path):
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    for name in ("a.xlsx", "b.xlsx"):
+        (folder / name).write_bytes(EXAMPLE.read_bytes())
+    loaded = _loaded_by(["evaluate", str(folder)], tmp_path)
+    assert "openpyxl" in loaded
+    wb = load_workbook(folder / "remanxl_rollup.xlsx")
+    assert wb.sheetnames == ["Portfolio 产品组合", "Roll-up 汇总"]
+
+
+_ROWS = [batch.BatchRow("a & <b>.xlsx", True, "Engine \"X\"", " M1 ", True, {s: i / 7 for i, s in enumerate(SYMBOLS)}, 2),
+         batch.BatchRow("c.xlsx", False, errors=["Unit: kWh? / 单位", "=second"]),
+         batch.BatchRow("d.xlsx", True, "P", "", False, {s: (None if s == "SE" else math.inf) for s in SYMBOLS}, 0,
+                        ["invalid"])]
+
+
+@pytest.mark.parametrize("rows", [_ROWS] + [[r] for r in _ROWS], ids=["three (openpyxl)", "one", "one failed", "one inf"])
+def test_rollup_reads_back_with_formats_and_table(tmp_path, rows):
     batch.write_rollup(rows, tmp_path / "r.csv", tmp_path / "r.xlsx")
+    assert batch.is_rollup(tmp_path / "r.xlsx")
     wb = load_workbook(tmp_path / "r.xlsx")
     ws = wb["Roll-up 汇总"]
     assert ws.freeze_panes == "B2"
@@ -76,12 +92,26 @@ def test_rollup_reads_back_with_formats_and_table(tmp_path):
                     assert h == pytest.approx(w, rel=1e-15), (w, h)
                 else:
                     assert h == (None if w in ("", None) else w), (w, h)
+    assert len(got) == len(expected)
     first_rate = 5  # column E: the first indicator
-    assert all(ws.cell(r, c).number_format == "0.00%" for r in (2, 3, 4) for c in range(first_rate, first_rate + 14))
+    last = len(rows) + 1
+    assert all(ws.cell(r, c).number_format == "0.00%" for r in range(2, last + 1)
+               for c in range(first_rate, first_rate + 14))
     assert ws.cell(2, 1).number_format == "General" and ws.cell(2, first_rate + 14).number_format == "General"
+    assert ws.column_dimensions["A"].width == ws.column_dimensions["B"].width == 30
     table = ws.tables["Rollup"]
-    assert table.ref == f"A1:{ws.cell(1, len(batch.ROLLUP_HEADERS)).column_letter}4"
+    assert table.ref == f"A1:{ws.cell(1, len(batch.ROLLUP_HEADERS)).column_letter}{last}"
     assert [c.name for c in table.tableColumns] == batch.ROLLUP_HEADERS
+
+
+def test_a_rollup_of_one_keeps_odd_characters_as_text(tmp_path):
+    """Text from a file name or a message that XML cannot hold (a control character, an undecodable byte
+    of a file name) is shown as U+FFFD; the workbook still opens and every other character is kept."""
+    row = batch.BatchRow("bad\udcff\x01name.xlsx", False, errors=["tab\tand\x0bvt"])
+    batch.write_rollup([row], tmp_path / "r.csv", tmp_path / "r.xlsx")
+    ws = load_workbook(tmp_path / "r.xlsx")["Roll-up 汇总"]
+    assert ws["A2"].value == "bad\ufffd\ufffdname.xlsx"
+    assert "tab\tand\ufffdvt" in [c.value for c in ws[2]]
 
 
 def test_an_empty_rollup_has_headers_only(tmp_path):

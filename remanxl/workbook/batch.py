@@ -166,11 +166,15 @@ ROLLUP_HEADERS = ["file", "product", "model", "status", *SYMBOLS, "warnings", "e
 
 
 def rollup_rows(rows: list[BatchRow]) -> list[list]:
+    """One row of the roll-up per workbook; texts as a workbook and a UTF-8 file can hold them."""
+    from remanxl.workbook.rollup import shown_text
+
     out = []
     for r in rows:
         status = "error" if not r.ok else ("valid" if r.valid else "invalid")
         values = [(r.values or {}).get(s) for s in SYMBOLS]
-        out.append([Path(r.path).name, r.product, r.model, status, *values, r.warnings, "; ".join(r.errors or [])])
+        out.append([shown_text(Path(r.path).name), shown_text(r.product or ""), shown_text(r.model or ""), status,
+                    *values, r.warnings, shown_text("; ".join(r.errors or []))])
     return out
 
 
@@ -188,7 +192,8 @@ def csv_safe(value):
 
 
 def write_rollup(rows: list[BatchRow], csv_path: Path, xlsx_path: Path | None = None) -> None:
-    """The roll-up table: one row per workbook, rates as fractions (CSV) and as % (xlsx).
+    """The roll-up table: one row per workbook, rates as fractions (CSV) and as % (xlsx); the workbook
+    of several has a Portfolio sheet too (see :mod:`remanxl.workbook.rollup` for one workbook's).
 
     Every text (file names, product and model, messages: all of them the user's words) is written as
     text: a string cell in the workbook, never a formula, and neutralised in the CSV (:func:`csv_safe`).
@@ -205,7 +210,12 @@ def write_rollup(rows: list[BatchRow], csv_path: Path, xlsx_path: Path | None = 
             w.writerows([csv_safe(v) for v in row] for row in data)
 
     write_atomically(csv_path, write_csv)
-    if xlsx_path:
+    if xlsx_path and len(rows) < 2:  # no portfolio of one product: the Roll-up sheet, without openpyxl
+        from remanxl.workbook.rollup import write_rollup_xlsx
+
+        write_atomically(xlsx_path, lambda tmp: write_rollup_xlsx(tmp, ROLLUP_HEADERS, data, range(4, 4 + len(SYMBOLS)),
+                                                                  ROLLUP_SHEET, ROLLUP_TABLE, ROLLUP_TITLE))
+    elif xlsx_path:
         write_atomically(xlsx_path, lambda tmp: _rollup_workbook(data, rows).save(tmp))
 
 
@@ -239,6 +249,8 @@ def _rollup_workbook(data: list[list], rows: list[BatchRow]):
     ws.freeze_panes = "B2"
     ws.column_dimensions["A"].width = 30
     ws.column_dimensions["B"].width = 30
+    ws.page_setup.orientation, ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = "landscape", 1, 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True  # one page wide, as the Portfolio sheet prints
     from remanxl.workbook.portfolio import add_portfolio
 
     add_portfolio(wb, rows)  # the many products at a glance, first

@@ -29,7 +29,9 @@ _HEAD = PatternFill("solid", fgColor="1F4E79")
 
 def _text(cell, value) -> None:
     """A user's text as text: openpyxl would take "=…" for a formula."""
-    cell.value = "" if value is None else str(value)
+    from remanxl.workbook.rollup import shown_text
+
+    cell.value = "" if value is None else shown_text(str(value))
     cell.data_type = "s"
 
 
