@@ -108,9 +108,13 @@ def start_assessing(path: Path, name: str, split: bool = True):
     sizes = _sheet_sizes(path)
     if sum(size for _, size in set(sizes.values())) < ROWS_BACK_BYTES:  # a product workbook: read there, assessed here
         task = _AssessHere(start_capped(read_file, path, False, True), name)
-        from remanxl.sheet import engine
+        try:
+            from remanxl.sheet import engine
 
-        engine.prepare()  # while the child reads
+            engine.prepare()  # while the child reads
+        except BaseException:
+            task.discard()
+            raise
         return task, None
     from remanxl.sheet import engine
 
