@@ -21,7 +21,7 @@ from __future__ import annotations
 import functools
 import math
 from itertools import chain, compress
-from operator import mul, not_, truediv, truth
+from operator import mul, truediv, truth
 
 from remanxl.method import indicators as ind
 from remanxl.method.errors import InputError, RemanxlError, UndefinedRateError, excel_precision
@@ -388,14 +388,14 @@ def _terms(values, keys, units, names, factor_for, divide: bool = False, spill=F
 
     The factor is worked out once per (key, unit), in the order the rows first use it.  A range
     of plain numbers and keys is done with C-level maps; anything else (empty or faulty cells)
-    goes row by row through :func:`_pairs`, which names the first bad cell.  Unless the terms are
-    to be ``spill``-ed as a column, an empty row may be kept as a term 0 (the sum is the same).
+    goes row by row through :func:`_pairs`, which names the first bad cell.  Rows empty in both
+    number and key are left out, whether the terms are summed or ``spill``-ed as a column.
     """
     op = truediv if divide else mul
     v, k, u = _flat(values), _flat(keys), _flat(units)
     n = max(len(v), len(k), len(u))
     try:
-        fast = _mapped_terms(v, k, u, n, factor_for, op, drop_empty=_truthy(spill))
+        fast = _mapped_terms(v, k, u, n, factor_for, op)
     except _RowByRow:
         fast = None
     if fast is not None:
@@ -418,28 +418,26 @@ class _Factors(dict):
     A key or unit that is not text, and a number without a key, go to the row-by-row path.
     """
 
-    def __init__(self, factor_for, empty: float | None = None):
+    def __init__(self, factor_for):
         super().__init__()
         self.factor_for = factor_for
-        self.empty = empty  # the factor of a row without a key, once its number is known to be empty too
 
     def __missing__(self, cells):
         key, unit = cells
-        if (key is None or key == "") and self.empty is not None:
-            return self.empty
         if type(key) is not str or key == "" or not (unit is None or type(unit) is str):
             raise _RowByRow
         value = self[cells] = self.factor_for(key.strip(), None if unit is None or unit == "" else unit.strip())
         return value
 
 
-def _mapped_terms(v: list, k: list, u: list, n: int, factor_for, op, drop_empty: bool = True) -> list | None:
+def _mapped_terms(v: list, k: list, u: list, n: int, factor_for, op) -> list | None:
     """:func:`_terms` with C-level maps for ranges of numbers (or empty cells) and texts, else None.
 
     An empty number beside a key counts 0 and rows empty in both number and key are left out, as
-    :func:`_pairs` does (with ``drop_empty`` false they are kept as terms 0 instead, which leaves a
-    sum unchanged and saves a pass); anything it would refuse (a negative, non-finite or non-number
-    value, a number without a key) returns None, so the row-by-row path can name the first bad cell.
+    :func:`_pairs` does (with C-level counts and one filtering pass: keeping them as terms 0 would need
+    a Python-level pass over the numbers); anything it would refuse (a negative, non-finite or
+    non-number value, a number without a key) returns None, so the row-by-row path can name the
+    first bad cell.
     """
     if len(v) != n or len(k) not in (1, n) or len(u) not in (1, n):
         return None
@@ -447,19 +445,18 @@ def _mapped_terms(v: list, k: list, u: list, n: int, factor_for, op, drop_empty:
     if not kinds <= {float, int, _NONE}:
         return None
     factors = _Factors(factor_for)
+    pairs = _keyed(k, u, n)
     if _NONE in kinds and len(k) == n:
         keyed = list(map(truth, k))  # None and "" are the empty keys (a key of spaces is refused below)
-        if False in keyed:
-            if set(compress(v, map(not_, keyed))) != {None}:
+        keyless = keyed.count(False)
+        if keyless:  # rows empty in both number and key are left out
+            kept = list(compress(v, keyed))
+            blank_kept = kept.count(None)
+            if v.count(None) - blank_kept != keyless:
                 return None  # a number without a key: the row-by-row path names its row
-            if not drop_empty:  # an empty row is a term 0: 0.0 times (or divided by) 1.0
-                factors.empty = 1.0
-            else:  # rows empty in both number and key are left out
-                v, k = list(compress(v, keyed)), list(compress(k, keyed))
-                u = list(compress(u, keyed)) if len(u) > 1 else u
-                n = len(v)
-                if None not in v:
-                    kinds = kinds - {_NONE}
+            v, pairs = kept, compress(pairs, keyed)
+            if not blank_kept:
+                kinds = kinds - {_NONE}
     if _NONE in kinds:
         v = [0.0 if x is None else x for x in v]
     if int in kinds:
@@ -468,7 +465,7 @@ def _mapped_terms(v: list, k: list, u: list, n: int, factor_for, op, drop_empty:
     if v and not (min(v) >= 0 and math.isfinite(sum(v))):
         return None
     try:
-        return list(map(op, v, map(factors.__getitem__, _keyed(k, u, n))))
+        return list(map(op, v, map(factors.__getitem__, pairs)))
     except Exception:  # noqa: BLE001 - a number without a key, or a faulty key: named row by row
         return None
 
