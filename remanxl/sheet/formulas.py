@@ -1,7 +1,7 @@
 """Native worksheet formulas of the template, as stored in the file (OOXML formula text).
 
-They let a workbook compute every row's kgce, kgCO₂e, pollution equivalents and ledger masses and
-the Summary's 14 indicators with no Python at all — in Excel without the add-in, in WPS and in
+They let a workbook compute every row's kgce, kgCO₂e and pollution equivalents, the Summary's ledger
+populations and its 14 indicators with no Python at all — in Excel without the add-in, in WPS and in
 LibreOffice — and they mirror the core operation for operation, so a spreadsheet engine agrees
 with the core to the last few bits (the tests check 1e-9).
 
@@ -10,7 +10,8 @@ the key of its side, type, unit … looked up in the Lists sheet (:mod:`remanxl.
 再制造, ``REMAN`` and ``reman 再制造`` give the same numbers.  Settings are read the same way (the
 Settings sheet's *Read as* column).  Structured references are written in file form
 (``Energy[[#This Row],[Quantity 数量]]``), which Excel shows as ``[@[Quantity 数量]]``; functions
-newer than Excel 2010 carry their ``_xlfn.`` prefix.
+newer than Excel 2010 carry their ``_xlfn.`` prefix.  The cells of a computed column store this text
+in A1 form (:func:`in_a1`), which LibreOffice computes as one group.
 """
 from __future__ import annotations
 
