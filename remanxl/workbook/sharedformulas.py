@@ -9,9 +9,9 @@ every other cell only ``<f t="shared" si="N"/>``, and a spreadsheet reads into e
 cell's formula with its relative A1 references moved to that cell's row.
 
 The formula stored is the A1 form of the column's text for the first row
-(:func:`remanxl.sheet.formulas.in_a1`: ``$C5`` for the current row's quantity): LibreOffice compiles
-structured references cell by cell but a shared A1 formula once, as one group, which on the plant
-workbook costs a third less time and memory.  Every cell computes what the structured text says.
+(:func:`remanxl.sheet.formulas.in_a1`: ``$C5`` for the current row's quantity), which LibreOffice
+recalculates in a third less time and a fifth less memory on the plant workbook than the same formula
+with structured references.  Every cell computes what the structured text says.
 
 openpyxl writes no shared formulas, so the saved sheet is rewritten: each cell of a computed column
 whose formula is exactly the column's (structured) text becomes part of the shared one, and anything
