@@ -448,7 +448,10 @@ def _children() -> set[int]:
             t.join(10)
     pids = set()
     for tid in os.listdir(f"/proc/{os.getpid()}/task"):
-        pids |= {int(c) for c in open(f"/proc/{os.getpid()}/task/{tid}/children").read().split()}
+        try:
+            pids |= {int(c) for c in open(f"/proc/{os.getpid()}/task/{tid}/children").read().split()}
+        except FileNotFoundError:  # a thread that ended after the listing has no children to show
+            pass
     return pids
 
 
