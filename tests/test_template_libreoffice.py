@@ -31,6 +31,21 @@ CASES = {
 }
 
 
+def _t5_new_parts() -> dict:
+    """T5 with a new part's own mass on some replaced rows (the Summary weighs new parts by it, discarded ones
+    by the old part's) and the ledger's new parts counted in SM."""
+    inp = t5_input(materials_include_ledger_new_parts=True)
+    inp["materials"] = [{"side": side, "material": "steel", "category": "raw_material", "quantity": q, "unit": "kg",
+                         "provenance": "measured"} for side, q in (("reman", 12.5), ("original", 410.0))]
+    for p in inp["parts"]:
+        if p["name"] in ("Piston", "Oil pan (damaged in disassembly)"):
+            p["new_unit_mass_kg"] = {"Piston": 3.35, "Oil pan (damaged in disassembly)": 11.7}[p["name"]]
+    return inp
+
+
+CASES["T5-new-parts"] = _t5_new_parts()
+
+
 
 
 def poison_cached_values(path):

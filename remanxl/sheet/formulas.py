@@ -1,7 +1,7 @@
 """Native worksheet formulas of the template, as stored in the file (OOXML formula text).
 
-They let a workbook compute every row's kgce, kgCO₂e, pollution equivalents and ledger masses and
-the Summary's 14 indicators with no Python at all — in Excel without the add-in, in WPS and in
+They let a workbook compute every row's kgce, kgCO₂e and pollution equivalents, the Summary's ledger
+populations and its 14 indicators with no Python at all — in Excel without the add-in, in WPS and in
 LibreOffice — and they mirror the core operation for operation, so a spreadsheet engine agrees
 with the core to the last few bits (the tests check 1e-9).
 
@@ -10,9 +10,12 @@ the key of its side, type, unit … looked up in the Lists sheet (:mod:`remanxl.
 再制造, ``REMAN`` and ``reman 再制造`` give the same numbers.  Settings are read the same way (the
 Settings sheet's *Read as* column).  Structured references are written in file form
 (``Energy[[#This Row],[Quantity 数量]]``), which Excel shows as ``[@[Quantity 数量]]``; functions
-newer than Excel 2010 carry their ``_xlfn.`` prefix.
+newer than Excel 2010 carry their ``_xlfn.`` prefix.  The cells of a computed column store this text
+in A1 form (:func:`in_a1`), which LibreOffice computes as one group.
 """
 from __future__ import annotations
+
+import re
 
 from remanxl.method.inputs import TABLES
 from remanxl.sheet.layout import BY_TABLE, COMPUTED, setting_name
@@ -44,6 +47,54 @@ def cols(table: str, first: str, last: str) -> str:
 def this(table: str, key: str) -> str:
     """The current row's cell of a column: ``Energy[[#This Row],[Quantity 数量]]``."""
     return f"{BY_TABLE[table].excel_table}[[#This Row],[{header(table, key).translate(_ESCAPE)}]]"
+
+
+def this_span(table: str, first: str, last: str) -> str:
+    """The current row's cells of columns ``first`` … ``last``: ``Parts[[#This Row],[Part id 零件编号]:[Note 备注]]``."""
+    return (f"{BY_TABLE[table].excel_table}[[#This Row],[{header(table, first).translate(_ESCAPE)}]:"
+            f"[{header(table, last).translate(_ESCAPE)}]]")
+
+
+def column_letter(table: str, key: str) -> str:
+    """Sheet column of an input or computed column of an input table (every table starts in column A)."""
+    keys = [c.key for c in TABLES[table].columns] + [c.key for c in COMPUTED.get(table, ())]
+    n, out = keys.index(key) + 1, ""
+    while n:
+        n, r = divmod(n - 1, 26)
+        out = chr(65 + r) + out
+    return out
+
+
+_HEADER_TEXT = r"((?:'.|[^\]'])+)"  # a column name inside [...], with ' escaping [ ] # '
+
+
+def in_a1(table: str, text: str, row: int) -> str:
+    """``text`` with each reference to the current row of ``table`` written as an A1 reference on ``row``:
+    ``Parts[[#This Row],[Qty per product 单台数量]]`` → ``$C5``, ``Parts[[#This Row],[A]:[L]]`` → ``$A5:$L5``.
+
+    Why: LibreOffice computes the same shared formula faster and in less memory this way (measured on
+    the plant workbook, everything else equal: a fifth off soffice.bin's peak, a third off its time;
+    README, Performance) — presumably as it resolves a structured reference for each cell, while plain
+    relative references make one formula group.  The column stays absolute (``$C``),
+    as a column name is, so a copied formula still reads its own row's columns.  The formula text of
+    :func:`computed_column_formulas` keeps the structured form, which says what each reference means.
+    """
+    by_header = {header(table, k): k for k in
+                 [c.key for c in TABLES[table].columns] + [c.key for c in COMPUTED.get(table, ())]}
+    pattern = re.compile(re.escape(BY_TABLE[table].excel_table) + r"\[\[#This Row\],\[" + _HEADER_TEXT
+                         + r"\](?::\[" + _HEADER_TEXT + r"\])?\]")
+
+    def cell(name: str) -> str:
+        key = by_header[re.sub(r"'(.)", r"\1", name)]  # KeyError: a column the table does not have
+        return f"${column_letter(table, key)}{row}"
+
+    def one(m: re.Match) -> str:
+        return cell(m.group(1)) + (":" + cell(m.group(2)) if m.group(2) else "")
+
+    out = pattern.sub(one, text)
+    if "[#This Row]" in out:
+        raise ValueError(f"{table}: a current-row reference to another table in {text[:80]}")
+    return out
 
 
 def s(key: str) -> str:
@@ -134,7 +185,9 @@ def _source_unit(source: str) -> str:
 def _blank_row(t: str) -> str:
     """TRUE when every input cell of the row is blank (the pre-sized rows of a table)."""
     keys = TABLES[t].keys
-    return "AND(" + ",".join(f'{this(t, k)}=""' for k in keys) + ")"
+    # One range, not a test per column: COUNTBLANK counts exactly the cells that ="" finds blank (empty, or
+    # text ""), and a formula that reads a range listens to it once instead of once per cell (less memory).
+    return f"COUNTBLANK({this_span(t, keys[0], keys[-1])})={len(keys)}"
 
 
 def say(key: str, **params) -> str:
@@ -267,7 +320,6 @@ def _parts_formulas() -> dict[str, str]:
     t = "parts"
     q, m = this(t, "quantity"), this(t, "unit_mass_kg")
     fate, treat = this(t, "fate_k"), this(t, "treat_k")
-    blank = f"IF({q}=\"\",\"\","
     tests = [(f'{this(t, "name")}=""', say("check.part_name")),
              (f"NOT(ISNUMBER({q}))", say("check.part_quantity")),
              (f"NOT(ISNUMBER({m}))", say("check.unit_mass")),
@@ -281,14 +333,6 @@ def _parts_formulas() -> dict[str, str]:
         "fate_k": word_key("fate", this(t, "fate")),
         "treat_k": word_key("treatment", this(t, "old_part_treatment")),
         "cons_k": word_key("bool", this(t, "consumable")),
-        "removed_kg": f"{blank}{q}*{m})",
-        "core_qty": f"{blank}IF(OR({fate}=\"reused\",{fate}=\"remanufactured\"),{q},0))",
-        "new_qty": f"{blank}IF({fate}=\"replaced\",{q},0))",
-        "new_kg": f"{blank}{this(t, 'new_qty')}*IF({this(t, 'new_unit_mass_kg')}=\"\",{m},{this(t, 'new_unit_mass_kg')}))",
-        "discarded_kg": f"{blank}{this(t, 'new_qty')}*{m})",
-        "harmless_qty": (f"{blank}IF(AND({fate}=\"replaced\",OR({treat}=\"recycled\","
-                         f"{treat}=\"harmless_disposal\")),{q},0))"),
-        "recycled_qty": f"{blank}IF(AND({fate}=\"replaced\",{treat}=\"recycled\"),{q},0))",
         "check": _check(t, tests),
     }
 
@@ -351,7 +395,7 @@ def native_terms(symbol: str) -> tuple[str, str]:
         return f"{r}+{_fresh_water_kgce('reman')}", f"{m}+{_fresh_water_kgce('original')}"
     if symbol == "SM":
         r, m = _both("materials", "kg")
-        extra = f'IF({s("materials_include_ledger_new_parts")}="TRUE",SUM({col("parts", "new_kg")})*{n},0)'
+        extra = f'IF({s("materials_include_ledger_new_parts")}="TRUE",{ledger_mass("new", True)}*{n},0)'
         return f"{r}+{extra}", m
     if symbol == "SW":
         return _both("water", "m3", f",{col('water', 'stream_k')},\"fresh_water\"")
@@ -372,6 +416,37 @@ def native_terms(symbol: str) -> tuple[str, str]:
     return _ledger_terms(symbol)
 
 
+def _population(name: str) -> str:
+    """0/1 per ledger row: whether the row belongs to a population of the ledger (an array, for SUMPRODUCT).
+
+    These were once columns of every row (core-derived qty, new qty …); summing them here gives the very
+    same products row by row (a 0 or 1 times the row's count times its mass), with 350,000 fewer formula
+    cells on a 50,000-row ledger.  SUMPRODUCT reads its arguments as arrays in every spreadsheet, so no
+    array entry is needed, and it counts a blank or text cell as 0, as SUM skipped the blanks before.
+    """
+    fate, treat = col("parts", "fate_k"), col("parts", "treat_k")
+    return {"core": f'({fate}="reused")+({fate}="remanufactured")',
+            "new": f'--({fate}="replaced")',
+            "harmless": f'({fate}="replaced")*(({treat}="recycled")+({treat}="harmless_disposal"))',
+            "recycled": f'({fate}="replaced")*({treat}="recycled")'}[name]
+
+
+def ledger_count(population: str) -> str:
+    """Parts of a ledger population, per product (before × N)."""
+    return f"SUMPRODUCT({_population(population)},{col('parts', 'quantity')})"
+
+
+def ledger_mass(population: str, new_parts: bool = False) -> str:
+    """kg of a ledger population per product; ``new_parts``: at the new part's mass where one is typed (else
+    the old part's), as the core weighs new parts.  Exactly one of the two terms is the row's mass, the
+    other 0; a text mass gives an error value, as it did."""
+    m = col("parts", "unit_mass_kg")
+    if new_parts:
+        nm = col("parts", "new_unit_mass_kg")
+        m = f'{m}*({nm}="")+{nm}*({nm}<>"")'
+    return f"SUMPRODUCT({_population(population)},{col('parts', 'quantity')},{m})"
+
+
 def _ledger_terms(symbol: str) -> tuple[str, str]:
     n = s("functional_unit_quantity")
     mass = col("parts", "unit_mass_kg")
@@ -379,7 +454,8 @@ def _ledger_terms(symbol: str) -> tuple[str, str]:
     not_consumable = f'--({col("parts", "cons_k")}<>"TRUE")'
 
     def amount(count_col: str, basis: str, exclude_consumables: str | None = None) -> str:
-        """Count (× N) or mass of a population; ``exclude_consumables`` a condition that leaves them out."""
+        """Count (× N) or mass of the parts counted in an input column; ``exclude_consumables`` a condition
+        that leaves them out."""
         c = col("parts", count_col) if count_col != "quantity" else qty
         by_mass = f"SUMPRODUCT({c},{mass})*{n}"
         by_count = f"SUM({c})*{n}"
@@ -392,17 +468,20 @@ def _ledger_terms(symbol: str) -> tuple[str, str]:
             expr = f'IF(COUNT({c})=0,"",{expr})'
         return expr
 
+    def of(population: str, b: str, new_parts: bool = False) -> str:
+        """Count (× N) or mass (× N) of a ledger population."""
+        return (f'IF({b}="mass",{ledger_mass(population, new_parts)}*{n},'
+                f"{ledger_count(population)}*{n})")
+
     def basis(x: str) -> str:
         return s(f"basis_{x}")
 
     def product_whole(b: str) -> str:
-        core = amount("core_qty", b)
-        new = f'IF({b}="mass",SUM({col("parts", "new_kg")})*{n},SUM({col("parts", "new_qty")})*{n})'
         measured = s("product_mass_kg")
-        return f'IF(AND({b}="mass",{measured}<>""),{measured}*{n},{core}+{new})'
+        return f'IF(AND({b}="mass",{measured}<>""),{measured}*{n},{of("core", b)}+{of("new", b, True)})'
 
     if symbol == "RUP":
-        return amount("core_qty", basis("rup")), amount("quantity", basis("rup"))
+        return of("core", basis("rup")), amount("quantity", basis("rup"))
     if symbol == "RND":
         ex = f'{s("rnd_exclude_consumables")}="TRUE"'
         return amount("intact_count", basis("rnd"), ex), amount("quantity", basis("rnd"), ex)
@@ -412,19 +491,16 @@ def _ledger_terms(symbol: str) -> tuple[str, str]:
         return amount("washable_count", b), f"IF({cleaned},{amount('cleaned_count', b)},{amount('quantity', b)})"
     if symbol == "RR":
         b = basis("rr")
-        return amount("core_qty", b), product_whole(b)
+        return of("core", b), product_whole(b)
     if symbol == "RRP":
         b = basis("rrp")
-        new = f'IF({b}="mass",SUM({col("parts", "new_kg")})*{n},SUM({col("parts", "new_qty")})*{n})'
-        return new, product_whole(b)
+        return of("new", b, True), product_whole(b)
     if symbol == "RDH":
         b = basis("rdh")
-        whole = f'IF({b}="mass",SUM({col("parts", "discarded_kg")})*{n},SUM({col("parts", "new_qty")})*{n})'
-        return amount("harmless_qty", b), whole
+        return of("harmless", b), of("new", b)  # the discarded old parts: the replaced ones, at the old mass
     if symbol == "RNR":
         b = basis("rnr")
-        whole = f'IF({b}="mass",SUM({col("parts", "discarded_kg")})*{n},SUM({col("parts", "new_qty")})*{n})'
-        return amount("recycled_qty", b), whole
+        return of("recycled", b), of("new", b)
     raise KeyError(symbol)
 
 
@@ -463,5 +539,6 @@ def value_formula(symbol: str, num_cell: str, den_cell: str) -> str:
 
 
 __all__ = ["computed_column_formulas", "native_terms", "value_formula", "derived_fuel_factor_formula",
-           "setting_read_formula", "word_key", "unit_key", "col", "cols", "this", "header", "withheld",
+           "setting_read_formula", "word_key", "unit_key", "col", "cols", "this", "this_span", "header", "in_a1",
+           "column_letter", "withheld",
            "estimated_rows", "COMPARISON", "KEY_FIELDS", "say"]

@@ -406,11 +406,13 @@ def _input_sheet(wb, sheet, inp: EvaluationInput | None):
             cell = _typed(ws.cell(r, i), values.get(c.key))
             cell.style = "rx input"
     forms = formulas.computed_column_formulas(sheet.table)
-    shared = {}  # column letter → formula: stored once per column once saved (see _share_formulas)
+    # column letter → (the text each cell is written with, the A1 formula stored once for the column once
+    # saved: see _share_formulas)
+    shared = {}
     for j, comp in enumerate(computed, start=len(columns) + 1):
         text = "=" + forms[comp.key]
         style = "rx computed number" if comp.number else "rx computed"
-        shared[get_column_letter(j)] = forms[comp.key]
+        shared[get_column_letter(j)] = (forms[comp.key], formulas.in_a1(sheet.table, forms[comp.key], first))
         for r in range(first, last + 1):
             ws.cell(r, j, text).style = style
     for i, c in enumerate(columns, start=1):
@@ -432,10 +434,12 @@ def _input_sheet(wb, sheet, inp: EvaluationInput | None):
     width = len(columns) + len(computed)
     table = Table(displayName=sheet.excel_table, ref=f"A{HEADER_ROW}:{get_column_letter(width)}{last}")
     table.tableStyleInfo = TableStyleInfo(name="TableStyleLight9", showRowStripes=False)
-    # Calculated columns: Excel fills their formula into a row typed just below the table.
+    # Calculated columns: Excel fills their formula into a row typed just below the table.  The column's
+    # formula is the cells' own A1 form, written for the first data row as Excel writes a calculated column
+    # of A1 references, so that Excel finds every cell consistent with its column.
     table._initialise_columns()
     for tc, comp in zip(table.tableColumns[len(columns):], computed):
-        tc.calculatedColumnFormula = TableFormula(attr_text=forms[comp.key])
+        tc.calculatedColumnFormula = TableFormula(attr_text=formulas.in_a1(sheet.table, forms[comp.key], first))
     for tc, c in zip(table.tableColumns, [c.header for c in columns] + [comp.header for comp in computed]):
         tc.name = c
     ws.add_table(table)
