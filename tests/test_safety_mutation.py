@@ -137,3 +137,40 @@ def test_byte_and_cell_mutants(seed_book, tmp_path):
     assert not problems, "\n".join(problems[:10])
     assert sum(outcomes.values()) == BYTE_MUTANTS + CELL_MUTANTS >= 200
     assert outcomes["ok"] > 10 and outcomes["refused"] > 10, outcomes  # the mutants exercise both outcomes
+
+
+@pytest.mark.parametrize("xml", [
+    b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1">'
+    b'<c r="A1" t="inlineStr"><is><r><t>remanxl </t></r><r><t>Summary</t></r></is></c></row></sheetData></worksheet>',
+    b'<x:worksheet xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><x:sheetData><x:row r="1">'
+    b'<x:c r="B1"><x:v>1</x:v></x:c><x:c r="a1" t="s"><x:v>7</x:v><x:v>8</x:v></x:c></x:row></x:sheetData>'
+    b'<x:tableParts count="1"><x:tablePart/></x:tableParts></x:worksheet>',
+    b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="2">'
+    b'<c r="A2"><v>3</v></c></row><row r="1"><c r="A1"><v>not first</v></c></row></sheetData>'
+    b'<tableParts count="0"/></worksheet>',
+    b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1">'
+    b'<c r="A1"><v/></c></row></sheetData></worksheet>',
+])
+def test_the_own_sheet_facts_equal_a_tree_readers(xml):
+    """What proves a Summary remanxl's own is read by one streaming parse; an element tree reads the same."""
+    from xml.etree import ElementTree
+
+    from remanxl.workbook.xlsxpatch import NS, _SheetFacts
+
+    def q(tag):
+        return f"{{{NS}}}{tag}"
+
+    root = ElementTree.fromstring(xml)
+    parts = root.find(q("tableParts"))
+    data = root.find(q("sheetData"))
+    row = next(iter(data), None) if data is not None else None
+    cell = next((c for c in row if (c.get("r") or "").upper() == "A1"), None) if row is not None else None
+    if cell is None:
+        kind = text = None
+    elif cell.get("t") == "inlineStr":
+        kind, text = "inlineStr", "".join(t.text or "" for t in cell.iter(q("t")))
+    else:
+        kind, v = cell.get("t") or "", cell.find(q("v"))
+        text = None if v is None else v.text
+    facts = _SheetFacts(xml)
+    assert (facts.has_table_parts, facts.a1_kind, facts.a1_text) == (parts is not None and len(parts) > 0, kind, text)

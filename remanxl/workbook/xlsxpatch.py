@@ -25,7 +25,6 @@ import zlib
 from pathlib import Path
 from xml.parsers.expat import ExpatError
 
-from defusedxml import ElementTree as SafeET
 from remanxl.i18n import Msg
 from remanxl.sheet.reader import column_letter
 from remanxl.workbook.safety import UnsafeWorkbookError, check_workbook, file_identity, was_checked
@@ -80,15 +79,6 @@ def _elements(data: bytes) -> list[tuple[str | None, str, dict]]:
     except expat.ExpatError as exc:
         raise ValueError(f"a workbook part is not well-formed XML: {exc}") from None
     return out
-
-
-def _q(tag: str) -> str:
-    return f"{{{NS}}}{tag}"
-
-
-def _parse(data: bytes):
-    """A small part as a tree (the Summary, to prove it is remanxl's own), with no DTD allowed."""
-    return SafeET.fromstring(data, forbid_dtd=True)
 
 
 def sheet_parts(zf: zipfile.ZipFile) -> dict[str, tuple[str, str]]:
@@ -375,7 +365,7 @@ class SheetWrite:
     def _guarded(self, step):
         try:
             return step()
-        except (KeyError, RuntimeError, zlib.error, zipfile.BadZipFile, EOFError, UnicodeError, SafeET.ParseError,
+        except (KeyError, RuntimeError, zlib.error, zipfile.BadZipFile, EOFError, UnicodeError,
                 ExpatError) as exc:  # a part missing, encrypted, not inflating or not XML
             raise UnsafeWorkbookError(Msg("files.damaged", name=self.src.name, why=_why(exc))) from None
 
@@ -473,11 +463,14 @@ def prove_own_sheet(zf: zipfile.ZipFile, book: str, sheet: str, parts: dict[str,
         raise UnsafeWorkbookError(Msg("files.sheet_shared", name=book, sheet=sheet, other=shared[0]))
     xml = _utf8(zf.read(part))
     rels = posixpath.join(posixpath.dirname(part), "_rels", posixpath.basename(part) + ".rels")
-    root = _parse(xml)
-    has_table = root.find(_q("tableParts")) is not None and len(root.find(_q("tableParts"))) > 0
+    facts = _SheetFacts(xml)
+    has_table = facts.has_table_parts
     if not has_table and rels in names:
-        has_table = any((r.get("Type") or "").endswith(_TABLE_REL_TYPE) for r in _parse(zf.read(rels)))
-    first = _a1_text(zf, root, names)
+        has_table = any(parent == "Relationships" and name == "Relationship"
+                        and (a.get("Type") or "").endswith(_TABLE_REL_TYPE) for parent, name, a in _elements(zf.read(rels)))
+    first = facts.a1_text
+    if facts.a1_kind == "s" and first is not None and "xl/sharedStrings.xml" in names and first.strip().isdigit():
+        first = _shared_string(zf, int(first))
     if has_table or (first is not None and not any(s.casefold() in first.casefold() for s in _SIGNATURES)):
         raise UnsafeWorkbookError(Msg("files.not_own_sheet", name=book, sheet=sheet,
                                       found=("an Excel table" if has_table else f"A1 = {first[:40]!r}")))
@@ -494,34 +487,101 @@ def _utf8(xml: bytes) -> bytes:
     return xml
 
 
-def _a1_text(zf: zipfile.ZipFile, root, names: set[str]) -> str | None:
-    """The text of cell A1 (None when A1 is empty or absent); a number reads as its digits."""
-    data = root.find(_q("sheetData"))
-    cell = None
-    if data is not None:
-        for row in data:
-            cell = next((c for c in row if (c.get("r") or "").upper() == "A1"), None)
-            break  # A1 is in the first row written, if anywhere
-    if cell is None:
-        return None
-    kind = cell.get("t")
-    if kind == "inlineStr":
-        return "".join(t.text or "" for t in cell.iter(_q("t")))
-    value = cell.find(_q("v"))
-    text = None if value is None else value.text
-    if kind == "s" and text is not None and "xl/sharedStrings.xml" in names:
-        return _shared_string(zf, int(text))
-    return text
+_MAIN = NS + " "  # how expat names an element of the main namespace (namespace_separator " ")
+
+
+class _SheetFacts:
+    """What proving a sheet remanxl's own needs, from one streaming parse (expat, no DTD allowed):
+    whether its ``tableParts`` lists a table, and its cell A1 (in the first row written, if anywhere):
+    the cell's type ``t`` and its text (an inline string's ``t`` texts, else its ``v``)."""
+
+    def __init__(self, xml: bytes):
+        from xml.parsers import expat
+
+        self.has_table_parts, self.a1_kind, self.a1_text = False, None, None
+        self._stack: list[str] = []
+        self._rows_seen = 0
+        self._cell_depth = None  # depth of A1's element while inside it
+        self._texts: list[str] | None = None
+        self._v_done = False
+        parser = expat.ParserCreate(namespace_separator=" ")
+        parser.StartDoctypeDeclHandler = _no_dtd
+        parser.StartElementHandler, parser.EndElementHandler = self._start, self._end
+        parser.CharacterDataHandler = self._text
+        parser.Parse(xml, True)
+
+    def _start(self, name, attrs):
+        stack, depth = self._stack, len(self._stack)
+        if depth == 2 and stack[1] == _MAIN + "tableParts":
+            self.has_table_parts = True
+        elif depth == 2 and stack[1] == _MAIN + "sheetData":
+            self._rows_seen += 1
+        elif (depth == 3 and stack[1] == _MAIN + "sheetData" and self._rows_seen == 1 and self.a1_kind is None
+              and self._cell_depth is None and self._texts is None and (attrs.get("r") or "").upper() == "A1"):
+            self.a1_kind = attrs.get("t") or ""
+            self._cell_depth = depth
+        elif self._cell_depth is not None:
+            inline = self.a1_kind == "inlineStr"
+            if (inline and name == _MAIN + "t") or (not inline and depth == self._cell_depth + 1
+                                                    and name == _MAIN + "v" and not self._v_done):
+                self._texts = self._texts if self._texts is not None else []
+                self._collect = depth
+        stack.append(name)
+
+    def _end(self, name):
+        self._stack.pop()
+        depth = len(self._stack)
+        if getattr(self, "_collect", None) == depth:
+            self._collect = None
+            self._v_done = self.a1_kind != "inlineStr"
+        if self._cell_depth == depth:
+            self._cell_depth = None
+            self.a1_text = "".join(self._texts) if self._texts is not None else None
+            if self.a1_text == "" and self.a1_kind != "inlineStr":
+                self.a1_text = None  # an empty <v/> reads as no value, as a tree's .text does
+
+    def _text(self, data):
+        if getattr(self, "_collect", None) is not None:
+            self._texts.append(data)
+
+
+class _Found(Exception):
+    """Internal: the shared string sought was read; the rest of the part is not parsed."""
 
 
 def _shared_string(zf: zipfile.ZipFile, index: int) -> str:
-    """One shared string, read up to its place (a plant workbook's table of strings can be large)."""
-    with zf.open("xl/sharedStrings.xml") as fh:
-        for i, (_, si) in enumerate((e for e in SafeET.iterparse(fh, events=("end",), forbid_dtd=True)
-                                     if e[1].tag == _q("si"))):
-            if i == index:
-                return "".join(t.text or "" for t in si.iter(_q("t")))
-            si.clear()
+    """One shared string (the text of its ``t`` elements), read up to its place (a plant workbook's
+    table of strings can be large)."""
+    from xml.parsers import expat
+
+    parser = expat.ParserCreate(namespace_separator=" ")
+    parser.StartDoctypeDeclHandler = _no_dtd
+    depth, seen, texts, inside = [0], [-1], [], [None]
+
+    def start(name, attrs):
+        if depth[0] == 1 and name == _MAIN + "si":
+            seen[0] += 1
+        elif seen[0] == index and depth[0] >= 2 and name == _MAIN + "t":
+            inside[0] = depth[0]
+        depth[0] += 1
+
+    def end(name):
+        depth[0] -= 1
+        if inside[0] == depth[0]:
+            inside[0] = None
+        if depth[0] == 1 and seen[0] == index:
+            raise _Found
+
+    def text(data):
+        if inside[0] is not None:
+            texts.append(data)
+
+    parser.StartElementHandler, parser.EndElementHandler, parser.CharacterDataHandler = start, end, text
+    try:
+        with zf.open("xl/sharedStrings.xml") as fh:
+            parser.ParseFile(fh)
+    except _Found:
+        return "".join(texts)
     return ""
 
 
