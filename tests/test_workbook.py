@@ -543,6 +543,31 @@ def test_a_product_workbook_is_verified_once_by_its_reader(tmp_path, monkeypatch
     assert len(calls) == 1  # before the reading; the write found the file checked
 
 
+def test_a_product_workbooks_reader_prepares_the_summarys_write(tmp_path, monkeypatch):
+    """The reader takes the first step of the summary's write (this process does not); the written
+    workbook is the one a write prepared here gives, byte for byte."""
+    from remanxl.sheet.layout import STYLE_NAMES
+    from remanxl.workbook import io
+    from remanxl.workbook.xlsxpatch import SheetWrite
+
+    path = shutil.copy(EXAMPLE, tmp_path / "example.xlsx")
+    here = []
+    real_init = SheetWrite.__init__
+    monkeypatch.setattr(SheetWrite, "__init__", lambda self, *a, **k: here.append(a) or real_init(self, *a, **k))
+    book = io.FileWorkbook(path, tmp_path / "out.xlsx")
+    book.prefetch(summary=True)
+    book.prepare_summary()
+    result = book.assess()
+    assert here == [] and book._write is not None and book._write._prepared is not None  # prepared by the reader
+    from remanxl.sheet.summary import build_summary
+
+    model = build_summary(result.evaluation, result.fingerprint)
+    book.write_summary(model)
+    real_init(mine := SheetWrite.__new__(SheetWrite), path, SUMMARY_SHEET, tmp_path / "here.xlsx", STYLE_NAMES)
+    mine.write(model)
+    assert (tmp_path / "out.xlsx").read_bytes() == (tmp_path / "here.xlsx").read_bytes()
+
+
 def test_problems_of_both_halves_are_reported_together(tmp_path, capsys, split_always):
     """A fault in an inventory table and one in the parts ledger: both are reported, each at its cell,
     in the order one pass over the workbook gives (cells that do not parse first); nothing is written."""

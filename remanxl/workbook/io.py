@@ -86,7 +86,7 @@ def assess_file(path: Path, name: str, scan: bool = True, half: str | None = Non
         return engine.assess_inventory(blocks, name) if half == "inventory" else engine.assess_parts(blocks)
 
 
-def start_assessing(path: Path, name: str, split: bool = True):
+def start_assessing(path: Path, name: str, split: bool = True, summary: tuple | None = None):
     """Start :func:`assess_file` where a hostile file cannot take the process down.
 
     Returns ``(task, hold)``: the task's ``result()`` is the :class:`~remanxl.sheet.engine.Assessment`;
@@ -99,6 +99,11 @@ def start_assessing(path: Path, name: str, split: bool = True):
     sums the parts ledger while the other reads and sums everything else; this process joins them.
     Where there is no fork, the reading happens in a thread, after the cell-reference scan.
 
+    A product workbook's reader is forked before the method core loads; it only reads, verifies the
+    checksums and, given ``summary`` (``(sheet, output, style names)``), takes the first step of the
+    summary's write (:class:`~remanxl.workbook.xlsxpatch.SheetWrite`); this process loads the core
+    meanwhile and assesses the rows it sends back.
+
     Call it before starting other threads (see :func:`~remanxl.workbook.isolation.start_capped`).
     """
     from remanxl.workbook.isolation import CAN_FORK, start_capped
@@ -107,7 +112,7 @@ def start_assessing(path: Path, name: str, split: bool = True):
         return _Task(assess_file, path, name, True), None
     sizes = _sheet_sizes(path)
     if sum(size for _, size in set(sizes.values())) < ROWS_BACK_BYTES:  # a product workbook: read there, assessed here
-        task = _AssessHere(start_capped(read_file, path, False, True), name)
+        task = _AssessHere(start_capped(read_file, path, False, True, summary), name, summary)
         try:
             from remanxl.sheet import engine
 
@@ -158,10 +163,11 @@ def _ledger_sheet(path: Path, sizes: dict | None = None) -> str | None:
     return part if part is not None and size >= SPLIT_BYTES else None
 
 
-def read_file(path: Path, scan: bool = True, verify: bool = False) -> dict:
+def read_file(path: Path, scan: bool = True, verify: bool = False, summary: tuple | None = None):
     """:func:`read_blocks`, without the cyclic garbage collector (a reader child's task); with ``verify``,
     the file's checksums are then verified here too (a damaged part is what a reading failure is
-    reported as, if the file has one)."""
+    reported as, if the file has one).  With ``summary`` (see :func:`start_assessing`), returns
+    ``(blocks, the summary's write prepared, or None)``."""
     from remanxl.sheet.located import WorkbookReadError
     from remanxl.workbook.safety import verify_checksums
 
@@ -174,7 +180,20 @@ def read_file(path: Path, scan: bool = True, verify: bool = False) -> dict:
             raise
     if verify:
         verify_checksums(path)
-    return blocks
+    if summary is None:
+        return blocks
+    return blocks, _prepared_write(path, *summary)
+
+
+def _prepared_write(path: Path, sheet: str, output, style_names):
+    """The first step of the summary's write (the file has passed every check), or None: a file whose
+    summary cannot be written is told so by the write itself, in the process that writes."""
+    from remanxl.workbook.xlsxpatch import SheetWrite
+
+    try:
+        return SheetWrite(path, sheet, output, style_names, checked=True)._prepared
+    except Exception:  # noqa: BLE001 - see above
+        return None
 
 
 class _AssessHere:
@@ -184,8 +203,9 @@ class _AssessHere:
 
     verifies_checksums = True
 
-    def __init__(self, reader, name: str):
-        self.reader, self.name = reader, name
+    def __init__(self, reader, name: str, summary: tuple | None = None):
+        self.reader, self.name, self.summary = reader, name, summary
+        self.write = None  # the summary's write, its first step taken by the reader
 
     def discard(self) -> None:
         self.reader.discard()
@@ -194,6 +214,12 @@ class _AssessHere:
         from remanxl.sheet import engine
 
         blocks = self.reader.result()
+        if self.summary is not None:
+            from remanxl.workbook.xlsxpatch import SheetWrite
+
+            blocks, prepared = blocks
+            if prepared is not None:
+                self.write = SheetWrite.prepared(prepared, self.summary[0], self.summary[2])
         with _no_cyclic_gc():
             return engine.assess(blocks, self.name)
 
@@ -346,15 +372,17 @@ class FileWorkbook:
         self._pending = None
         self._write = None  # the summary's write, prepared while the file is read
 
-    def prefetch(self) -> None:
-        """Check the file against hostile content now, then start assessing it in the background.
+    def prefetch(self, summary: bool = False) -> None:
+        """Check the file against hostile content now, then start assessing it in the background (and,
+        with ``summary``, preparing the summary's write where that is quickest: see :meth:`prepare_summary`).
 
         Raises :class:`UnsafeWorkbookError` at once for a hostile file; :meth:`assess` collects
         the result (and raises for a damaged part).
         """
         if self._pending is None:
             check = check_in_background(self.path)
-            task, hold = start_assessing(self.path, self.name, self.split)
+            task, hold = start_assessing(self.path, self.name, self.split,
+                                         (SUMMARY_SHEET, self.output, STYLE_NAMES) if summary else None)
             self._pending = (check, task, hold)
             try:
                 if getattr(task, "verifies_checksums", False):
@@ -386,6 +414,8 @@ class FileWorkbook:
         finally:
             if hold:
                 hold[1].close()  # if the checksum test did not wait on it (a file verified before)
+        if getattr(task, "write", None) is not None:
+            self._write = task.write  # prepared by the reader
         return result
 
     def prepare_summary(self) -> None:
@@ -393,6 +423,8 @@ class FileWorkbook:
         (:class:`~remanxl.workbook.xlsxpatch.SheetWrite`); call it after :meth:`prefetch`."""
         from remanxl.workbook.xlsxpatch import SheetWrite
 
+        if self._pending is not None and getattr(self._pending[1], "summary", None) is not None:
+            return  # the reader prepares it
         try:
             self._write = SheetWrite(self.path, SUMMARY_SHEET, self.output, STYLE_NAMES, checked=True)
         except Exception:  # noqa: BLE001 - a damaged or foreign file: write_summary says so, after the checks
@@ -459,7 +491,7 @@ def evaluate_workbook(path: str | Path, output: str | Path | None = None, write:
 
             return Outcome(book.name, None, [Located.whole_file(exc.msg)])
     try:
-        book.prefetch()
+        book.prefetch(summary=write)
         if write:
             book.prepare_summary()  # while the file is read
 

@@ -23,12 +23,15 @@ import struct
 import zipfile
 import zlib
 from pathlib import Path
+from typing import TYPE_CHECKING
 from xml.parsers.expat import ExpatError
 
 from remanxl.i18n import Msg
-from remanxl.sheet.reader import column_letter
+from remanxl.sheet.block import column_letter
 from remanxl.workbook.safety import UnsafeWorkbookError, check_workbook, file_identity, was_checked
-from remanxl.sheet.summary import CellError, Formula, SummaryModel
+
+if TYPE_CHECKING:  # the summary (and the method core behind it) loads when cells are rendered
+    from remanxl.sheet.summary import SummaryModel
 
 NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -107,7 +110,7 @@ def style_indices(styles_xml: bytes, names) -> dict[str, int]:
     return {n: first_use.get(named.get(n), 0) for n in names}
 
 
-def _cell_xml(ref: str, value, style: int) -> str:
+def _cell_xml(ref: str, value, style: int, Formula, CellError) -> str:  # noqa: N803 - the summary's types
     s = f' s="{style}"' if style else ""
     if isinstance(value, Formula):
         f = f"<f>{escape(value.text)}</f>"
@@ -140,6 +143,8 @@ def _cell_xml(ref: str, value, style: int) -> str:
 
 def render_sheet_data(model: SummaryModel, styles: dict[str, int]) -> tuple[str, str, str, str]:
     """``(dimension, cols, sheetData, mergeCells)`` XML for the model."""
+    from remanxl.sheet.summary import CellError, Formula  # (here: preparing a write needs no method core)
+
     rows: dict[int, dict] = {}
     for c in model.cells:
         row = rows.setdefault(c.row, {})
@@ -148,7 +153,7 @@ def render_sheet_data(model: SummaryModel, styles: dict[str, int]) -> tuple[str,
         row[c.col] = c
     parts = []
     for r in sorted(rows):
-        cells = "".join(_cell_xml(f"{column_letter(c.col + 1)}{r}", c.value, styles.get(c.style, 0))
+        cells = "".join(_cell_xml(f"{column_letter(c.col + 1)}{r}", c.value, styles.get(c.style, 0), Formula, CellError)
                         for c in sorted(rows[r].values(), key=lambda c: c.col))
         parts.append(f'<row r="{r}">{cells}</row>')
     max_row = max(rows) if rows else 1
@@ -358,6 +363,15 @@ class SheetWrite:
         if prepared is None or prepared.identity is None or prepared.identity != identity:
             prepared = self._guarded(self._prepare)
         return self._guarded(lambda: prepared.write(model))
+
+    @classmethod
+    def prepared(cls, prepared: "_Prepared", sheet_name: str, style_names=()) -> "SheetWrite":
+        """A write whose first step was taken elsewhere (a reading process: see :mod:`remanxl.workbook.io`)."""
+        write = cls.__new__(cls)
+        write.src, write.dst, write.sheet_name, write.style_names = prepared.src, prepared.dst, sheet_name, tuple(
+            style_names)
+        write._prepared = prepared
+        return write
 
     def _prepare(self) -> "_Prepared":
         return _Prepared(self.src, self.sheet_name, self.dst, self.style_names)
