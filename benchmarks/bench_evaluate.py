@@ -129,7 +129,7 @@ def cli_and_floor(path: Path, repeat: int) -> dict[str, dict]:
     with tempfile.TemporaryDirectory() as tmp:
         return C.interleaved({
             "floor": [sys.executable, "-c", FLOOR, str(path), ",".join(wanted_tables())],
-            "cli": C.remanxl_command() + ["evaluate", str(path), "-o", str(Path(tmp) / "out.xlsx")],
+            "cli": C.remanxl_command() + ["evaluate", str(path), "-o", str(Path(tmp) / "out.xlsx"), "--force"],
         }, repeat)
 
 
