@@ -100,6 +100,16 @@ def assess_parts(blocks: dict[str, Block], whole_workbook: bool = True) -> Half:
     return Half(sum_parts(reading.inputs.tables["parts"], settings, words), reading, fingerprint)
 
 
+def portable(half: Half) -> Half:
+    """``half`` without the rows it read, for another process to :func:`finish`: its sums, places,
+    problems and fingerprint are all the join needs (a plant's ledger rows are megabytes to pickle)."""
+    from dataclasses import replace
+
+    from remanxl.method.inputs import EvaluationInput
+
+    return replace(half, reading=replace(half.reading, inputs=EvaluationInput()))
+
+
 def _fingerprint(blocks: dict[str, Block], half: str) -> dict:
     """The fingerprint of the tables a half reads (the ledger's half: the ledger only)."""
     from remanxl.sheet.fingerprint import of_blocks
