@@ -73,11 +73,13 @@ def assess_file(path: Path, name: str, scan: bool = True, group: "Group | None" 
     A byte is written to ``parsed_fd`` (then closed) once the file has been read.
     """
     from remanxl.sheet import engine
+    from remanxl.workbook.isolation import keep_until_exit
 
     if group is None:
         engine.prepare()
     with _no_cyclic_gc():
         blocks = read_blocks(path, scan, group.reads if group is not None else None)
+        keep_until_exit(blocks)  # (in a reading child: its rows are never freed one by one)
         if parsed_fd is not None:
             try:
                 os.write(parsed_fd, b".")
@@ -89,6 +91,7 @@ def assess_file(path: Path, name: str, scan: bool = True, group: "Group | None" 
         if not group.sums_ledger:
             return None, blocks
         half = engine.assess_parts({k: b for k, b in blocks.items() if k in _LEDGER_READS})
+        keep_until_exit(half)
         return engine.portable(half), {k: b for k, b in blocks.items() if k in group.tables and k != _LARGE_TABLE}
 
 
