@@ -128,7 +128,8 @@ def test_the_groups_join_to_the_one_pass_assessment(tmp_path, request, grouping)
     single = single.result()
     one = assess(read_blocks(path), path.name)
     assert not grouped.problems and not one.problems
-    assert grouped.fingerprint == single.fingerprint == one.fingerprint
+    assert grouped.fingerprint == single.fingerprint == one.fingerprint  # computed in the children …
+    assert list(grouped.fingerprint) == list(one.fingerprint)  # … and listed in the same order
     a, b, c = grouped.evaluation.to_dict(), single.evaluation.to_dict(), one.evaluation.to_dict()
     for d in (a, b, c):
         d.pop("computed_at")
@@ -141,8 +142,9 @@ def test_the_groups_join_to_the_one_pass_assessment(tmp_path, request, grouping)
 def test_the_ledger_reader_sends_its_sums_not_its_rows(tmp_path, ledger_group):
     path = shutil.copy(EXAMPLE, tmp_path / "example.xlsx")
     ledger = next(g for g in plan_groups(path) if g.sums_ledger)
-    half, blocks = io.assess_file(path, path.name, False, ledger)
-    assert "Parts" not in blocks and set(blocks) <= ledger.tables
+    half, blocks, fingerprint = io.assess_file(path, path.name, False, ledger)
+    assert "Parts" not in blocks and set(blocks) <= ledger.tables and set(fingerprint) <= set(blocks)
+    assert set(half.fingerprint) == {"Parts"}
     assert half.sums.ledger.rows > 0 and half.reading.inputs.tables == {}
     rows = read_blocks(path, False, {"Parts"})["Parts"].rows
     assert len(pickle.dumps(half)) < len(pickle.dumps(rows))

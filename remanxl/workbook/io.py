@@ -68,11 +68,13 @@ def assess_file(path: Path, name: str, scan: bool = True, group: "Group | None" 
     hostile-file checks; ``scan`` as in :func:`read_blocks`).
 
     With ``group``, only its tables are read (see :func:`plan_groups`), and what comes back is
-    ``(half, blocks)`` for :class:`_Groups` to join: the blocks read (the parts ledger's left out when
-    this process sums it: then ``half`` is its :class:`~remanxl.sheet.engine.Half`, rows left behind).
+    ``(half, blocks, fingerprint)`` for :class:`_Groups` to join: the blocks read and their fingerprints
+    (the parts ledger's left out when this process sums it: then ``half`` is its
+    :class:`~remanxl.sheet.engine.Half`, its rows left behind).
     A byte is written to ``parsed_fd`` (then closed) once the file has been read.
     """
     from remanxl.sheet import engine
+    from remanxl.sheet.fingerprint import of_blocks
     from remanxl.workbook.isolation import keep_until_exit
 
     if group is None:
@@ -89,10 +91,11 @@ def assess_file(path: Path, name: str, scan: bool = True, group: "Group | None" 
         if group is None:
             return engine.assess(blocks, name)
         if not group.sums_ledger:
-            return None, blocks
+            return None, blocks, of_blocks(blocks)
         half = engine.assess_parts({k: b for k, b in blocks.items() if k in _LEDGER_READS})
         keep_until_exit(half)
-        return engine.portable(half), {k: b for k, b in blocks.items() if k in group.tables and k != _LARGE_TABLE}
+        sent = {k: b for k, b in blocks.items() if k in group.tables and k != _LARGE_TABLE}
+        return engine.portable(half), sent, of_blocks(sent)
 
 
 @dataclass(frozen=True)
@@ -246,23 +249,26 @@ class _Groups:
         from remanxl.sheet.engine import assess, assess_inventory, finish
 
         pending = sorted(zip(self.groups, self.children), key=lambda pair: pair[0].sums_ledger)  # the ledger's last
-        blocks, half, inventory = {}, None, None
+        blocks, prints, half, inventory = {}, {}, None, None
         try:
             while pending:
                 group, child = pending[0]
                 if group.sums_ledger and group.tables == {_LARGE_TABLE}:  # every other block is in
-                    inventory = assess_inventory(blocks, self.name)  # … assessed beside the ledger's process
+                    inventory = assess_inventory(blocks, self.name, fingerprint=prints)  # … assessed beside it
                 pending.pop(0)  # its result() reaps it, whatever it says (and stops it if interrupted)
-                value, read = child.result()
+                value, read, fingerprint = child.result()
                 blocks.update(read)
+                prints.update(fingerprint)
                 half = value if value is not None else half
         except BaseException:
             for _, child in pending:  # (a child that has answered is gone)
                 child.discard()
             raise
         if half is None:
-            return assess(blocks, self.name)
-        return finish(inventory if inventory is not None else assess_inventory(blocks, self.name), half)
+            return assess(blocks, self.name, prints)
+        if inventory is None:
+            inventory = assess_inventory(blocks, self.name, fingerprint=prints)
+        return finish(inventory, half)
 
 
 def read_blocks(path: Path, scan: bool = True, half=None) -> dict:
