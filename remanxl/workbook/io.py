@@ -2,12 +2,15 @@
 
 ``remanxl evaluate`` spends most of its time in python-calamine parsing sheet
 XML, and calamine keeps the GIL while it parses, so threads do not help.
-Processes do: where the operating system can fork, the tables are read in a
-child with capped memory (:mod:`remanxl.workbook.isolation`), and a plant-size
-parts ledger (which can be most of a workbook) is read and summed in a child of
-its own while another reads and sums everything else; only their sums come
-back to be joined.  The file's checksums are verified meanwhile in a thread
-(zlib does release the GIL).  See :func:`start_assessing`.
+Processes do: where the operating system can fork, the tables are read in
+children with capped memory (:mod:`remanxl.workbook.isolation`).  A workbook
+with enough sheet XML is read by two of them, each reading a group of tables
+balanced by their sheets' XML (:func:`plan_groups`): a plant-size parts ledger
+is read, validated and summed in a child of its own, which sends back its sums
+and not its rows, while this process assesses what the other child read; an
+inventory-heavy workbook's sheets are shared between the two children.  The
+file's checksums are verified meanwhile in a thread (zlib does release the
+GIL).  See :func:`start_assessing`.
 """
 from __future__ import annotations
 
