@@ -209,3 +209,18 @@ def test_tables_all_on_one_sheet_are_read_by_one_child(tmp_path, monkeypatch, in
     assert plan_groups(path) is None
     task, hold = start_assessing(path, path.name)
     assert hold is None and not isinstance(task, io._Groups) and task.result().evaluation is not None
+
+
+def test_a_damaged_part_in_either_group_is_refused_before_anything_is_written(tmp_path, inventory_groups):
+    """The checksum test runs beside the two readers (the first group's largest sheet after its parse); a
+    mismatch in a sheet of either group, or in a part no reader reads, refuses the file."""
+    from test_workbook import _with_bad_crc
+
+    groups = plan_groups(EXAMPLE)
+    for part in [g.largest for g in groups] + ["xl/theme/theme1.xml"]:
+        path = _with_bad_crc(EXAMPLE, tmp_path / f"bad_{Path(part).stem}.xlsx", part)
+        before, children = path.read_bytes(), _children()
+        outcome = evaluate_workbook(path)
+        assert not outcome.ok and f"damaged part {part}" in str(outcome.problems[0])
+        assert path.read_bytes() == before
+        assert _children() <= children
