@@ -7,8 +7,8 @@ Measured on one machine in one run:
    (``verify_checksums``), the plan of the reading groups (``plan_groups``),
    and each group as ``remanxl evaluate`` reads it in a child process of its
    own: read (``read_blocks``, python-calamine), for a plant-size ledger its
-   validation and sums (``assess_parts``), and what the child sends (pickled
-   and unpickled); then this process's own validation and sums of the blocks
+   validation and sums (``assess_parts``), the fingerprint of the blocks it
+   sends, and what it sends (pickled and unpickled); then this process's own validation and sums of the blocks
    sent (``assess_inventory``, or ``assess``), the join (``finish``), the
    summary model and the write (``write_sheet``).  The command runs the
    children side by side, so its critical path is the slower of them (with,
@@ -82,6 +82,7 @@ def stages(path: Path, repeat: int) -> dict:
     import pickle
 
     from remanxl.sheet import engine
+    from remanxl.sheet.fingerprint import of_blocks
     from remanxl.workbook.io import _LEDGER_READS, _no_cyclic_gc, plan_groups, read_blocks
     from remanxl.sheet.layout import STYLE_NAMES, SUMMARY_SHEET
     from remanxl.sheet.reader import read_tables
@@ -99,7 +100,7 @@ def stages(path: Path, repeat: int) -> dict:
         out["safety_s"], _ = C.best_of(lambda: check_structure(path, scan_cells=False), repeat)
         out["checksums_s"], _ = C.best_of(lambda: verify_checksums(path), repeat)
         out["plan_s"], groups = C.best_of(lambda: plan_groups(path), repeat)
-        out["groups"], blocks, half = [], {}, None
+        out["groups"], blocks, prints, half = [], {}, {}, None
         for group in groups or [None]:
             reads = group.reads if group is not None else None
             stage = {"tables": sorted(group.tables) if group is not None else "all",
@@ -113,19 +114,24 @@ def stages(path: Path, repeat: int) -> dict:
                 ledger = {k: b for k, b in read.items() if k in _LEDGER_READS}
                 stage["assess_s"], whole = C.best_of(lambda: engine.assess_parts(ledger), repeat)
                 read = {k: b for k, b in read.items() if k in group.tables and k != "Parts"}
-                stage["send_s"], (half, read) = C.best_of(lambda: sent((engine.portable(whole), read)), repeat)
+                stage["fingerprint_s"], printed = C.best_of(lambda: of_blocks(read), repeat)
+                stage["send_s"], (half, read, printed) = C.best_of(
+                    lambda: sent((engine.portable(whole), read, printed)), repeat)
             else:
-                stage["send_s"], read = C.best_of(lambda: sent(read), repeat)
-            stage["child_s"] = stage["read_s"] + stage["assess_s"] + stage["send_s"]
+                stage["fingerprint_s"], printed = C.best_of(lambda: of_blocks(read), repeat)
+                stage["send_s"], (read, printed) = C.best_of(lambda: sent((read, printed)), repeat)
+            stage["child_s"] = stage["read_s"] + stage["assess_s"] + stage.get("fingerprint_s", 0.0) + stage["send_s"]
             blocks.update(read)
+            prints.update(printed if group is not None else {})
             out["groups"].append(stage)
         out["rss_mib"] = C.self_peak_rss_mib()
         out["assess_here_s"] = 0.0
         if groups is not None and half is not None:  # the rest is assessed beside the ledger's child
-            out["assess_here_s"], inventory = C.best_of(lambda: engine.assess_inventory(blocks, path.name), repeat)
+            out["assess_here_s"], inventory = C.best_of(
+                lambda: engine.assess_inventory(blocks, path.name, fingerprint=prints), repeat)
             out["finish_s"], result = C.best_of(lambda: engine.finish(inventory, half), repeat)
         elif groups is not None:
-            out["assess_here_s"], result = C.best_of(lambda: engine.assess(blocks, path.name), repeat)
+            out["assess_here_s"], result = C.best_of(lambda: engine.assess(blocks, path.name, prints), repeat)
             out["finish_s"] = 0.0
         else:
             out["finish_s"] = 0.0
@@ -260,6 +266,8 @@ def report(res: dict, heading: str = "") -> None:
         print(f"    {'read':<38} {g['read_s'] * 1000:9.1f} ms")
         if g["assess_s"]:
             print(f"    {'validate, sum':<38} {g['assess_s'] * 1000:9.1f} ms")
+        if "fingerprint_s" in g:
+            print(f"    {'fingerprint of the blocks sent':<38} {g['fingerprint_s'] * 1000:9.1f} ms")
         print(f"    {'send (pickle, unpickle)':<38} {g['send_s'] * 1000:9.1f} ms")
     for key, label in (("assess_here_s", "this process: validate, sum the blocks"),
                        ("finish_s", "join: indicators"), ("summary_s", "summary model"), ("write_s", "write: zip patch"),
