@@ -249,15 +249,17 @@ class _Groups:
         self.groups, self.children, self.name = groups, children, name
 
     def result(self):
-        from remanxl.sheet.engine import assess, assess_inventory, finish
+        from remanxl.sheet.engine import assess, assess_inventory, finish, portable
 
         pending = sorted(zip(self.groups, self.children), key=lambda pair: pair[0].sums_ledger)  # the ledger's last
         blocks, prints, half, inventory = {}, {}, None, None
         try:
             while pending:
                 group, child = pending[0]
-                if group.sums_ledger and group.tables == {_LARGE_TABLE}:  # every other block is in
-                    inventory = assess_inventory(blocks, self.name, fingerprint=prints)  # … assessed beside it
+                if group.sums_ledger and group.tables == {_LARGE_TABLE}:  # every other block is in: assessed
+                    # beside the ledger's child, and the rows let go now rather than on the way out
+                    inventory = portable(assess_inventory(blocks, self.name, fingerprint=prints))
+                    blocks.clear()
                 pending.pop(0)  # its result() reaps it, whatever it says (and stops it if interrupted)
                 value, read, fingerprint = child.result()
                 blocks.update(read)
