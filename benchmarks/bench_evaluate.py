@@ -266,7 +266,7 @@ def report(res: dict, heading: str = "") -> None:
         print(f"    {'read':<38} {g['read_s'] * 1000:9.1f} ms")
         if g["assess_s"]:
             print(f"    {'validate, sum':<38} {g['assess_s'] * 1000:9.1f} ms")
-        if "fingerprint_s" in g:
+        if "fingerprint_s" in g and not g["sums_ledger"]:  # (the ledger's child sends no other blocks)
             print(f"    {'fingerprint of the blocks sent':<38} {g['fingerprint_s'] * 1000:9.1f} ms")
         print(f"    {'send (pickle, unpickle)':<38} {g['send_s'] * 1000:9.1f} ms")
     for key, label in (("assess_here_s", "this process: validate, sum the blocks"),
