@@ -187,7 +187,8 @@ def start_assessing(path: Path, name: str, split: bool = True):
         return start_capped(assess_file, path, name, False), None
     # The heavier group starts first (plan_groups lists it first), then the other; the core loads in this
     # process (which assesses the blocks and joins the sums) once both run: the children need none of it
-    # to read.  Only the first child gets the "parsed" pipe.
+    # to read (a ledger's child loads what its sums need after its parse).  Only the first child gets the
+    # "parsed" pipe.
     parsed_r, parsed_w = os.pipe()
     children = []
     try:
