@@ -41,7 +41,11 @@ def _children() -> set[int]:
             t.join(10)
     pids = set()
     for tid in os.listdir(f"/proc/{os.getpid()}/task"):
-        pids |= {int(c) for c in open(f"/proc/{os.getpid()}/task/{tid}/children").read().split()}
+        try:
+            with open(f"/proc/{os.getpid()}/task/{tid}/children") as fh:
+                pids |= {int(c) for c in fh.read().split()}
+        except FileNotFoundError:  # a thread that ended meanwhile has no children to leave behind
+            pass
     return pids
 
 
