@@ -4,12 +4,16 @@ Measured on one machine in one run:
 
 1. in-process stages through the public functions, one after the other:
    safety pre-scan (``check_structure``), the checksum test
-   (``verify_checksums``), and each half as ``remanxl evaluate`` runs it in a
-   child process of its own: read (``read_blocks``, python-calamine), validate
-   and sum (``assess_parts`` / ``assess_inventory``); then the join
-   (``finish``: the 14 indicators and the summary model) and the write
-   (``write_sheet``).  The command runs the halves side by side, so its
-   critical path is the parts half, the join and the write;
+   (``verify_checksums``), the plan of the reading groups (``plan_groups``),
+   and each group as ``remanxl evaluate`` reads it in a child process of its
+   own: read (``read_blocks``, python-calamine), for a plant-size ledger its
+   validation and sums (``assess_parts``), the fingerprint of the blocks it
+   sends, and what it sends (pickled and unpickled); then this process's own validation and sums of the blocks
+   sent (``assess_inventory``, or ``assess``), the join (``finish``), the
+   summary model and the write (``write_sheet``).  The command runs the
+   children side by side, so its critical path is the slower of them (with,
+   beside a ledger's child, the assessment of the other's blocks), the join
+   and the write;
 2. the command a user runs, ``remanxl evaluate BOOK -o OUT``, as a fresh
    process: wall time and peak memory (interpreter start and imports
    included; memory sampled over the command and its child processes);
@@ -26,10 +30,12 @@ Measured on one machine in one run:
    measured work is the native formulas a user would otherwise write.
 
 It also checks that the workbook's evaluation equals ``remanxl.evaluate`` on
-the same generated inputs.
+the same generated inputs.  All but LibreOffice is measured twice: on the plant
+workbook and on an inventory-heavy one (few ledger rows, many inventory rows),
+whose inventory sheets the two children share.
 
-    python benchmarks/bench_evaluate.py                  # 50,000 parts + 20,000 inventory rows
-    python benchmarks/bench_evaluate.py --parts 200 --inventory 100 --repeat 1 --no-libreoffice --json -
+    python benchmarks/bench_evaluate.py                  # 50,000 parts + 20,000 inventory rows; 1,000 + 60,000
+    python benchmarks/bench_evaluate.py --parts 200 --inventory 100 --heavy-inventory 0 --repeat 1 --no-libreoffice
 """
 from __future__ import annotations
 
@@ -69,15 +75,23 @@ def wanted_tables() -> list[str]:
 def stages(path: Path, repeat: int) -> dict:
     """Best-of-``repeat`` time of each stage, in this process, through the public functions.
 
-    As in ``remanxl evaluate``, the cyclic garbage collector is paused.
+    As in ``remanxl evaluate``, the cyclic garbage collector is paused.  The tables are read in the
+    groups :func:`~remanxl.workbook.io.plan_groups` makes (or all at once, for a workbook read by one
+    child); what a child sends is timed as pickled here and unpickled again.
     """
+    import pickle
+
     from remanxl.sheet import engine
-    from remanxl.workbook.io import _no_cyclic_gc, read_blocks
+    from remanxl.sheet.fingerprint import of_blocks
+    from remanxl.workbook.io import _LEDGER_READS, _no_cyclic_gc, plan_groups, read_blocks
     from remanxl.sheet.layout import STYLE_NAMES, SUMMARY_SHEET
     from remanxl.sheet.reader import read_tables
     from remanxl.workbook.safety import check_structure, verify_checksums
     from remanxl.sheet.summary import build_summary
     from remanxl.workbook.xlsxpatch import write_sheet
+
+    def sent(value):  # what crosses the pipe: pickled in the child, unpickled here
+        return pickle.loads(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
 
     engine.prepare()
     out = {}
@@ -85,21 +99,54 @@ def stages(path: Path, repeat: int) -> dict:
         dst = Path(tmp) / "evaluated.xlsx"
         out["safety_s"], _ = C.best_of(lambda: check_structure(path, scan_cells=False), repeat)
         out["checksums_s"], _ = C.best_of(lambda: verify_checksums(path), repeat)
-        out["read_parts_s"], parts_blocks = C.best_of(lambda: read_blocks(path, False, "parts"), repeat)
-        out["assess_parts_s"], parts = C.best_of(lambda: engine.assess_parts(parts_blocks), repeat)
-        out["read_inventory_s"], blocks = C.best_of(lambda: read_blocks(path, False, "inventory"), repeat)
-        out["assess_inventory_s"], inventory = C.best_of(lambda: engine.assess_inventory(blocks, path.name), repeat)
+        out["plan_s"], groups = C.best_of(lambda: plan_groups(path), repeat)
+        out["groups"], blocks, prints, half = [], {}, {}, None
+        for group in groups or [None]:
+            reads = group.reads if group is not None else None
+            stage = {"tables": sorted(group.tables) if group is not None else "all",
+                     "xml_mib": group.size / 2**20 if group is not None else None,
+                     "sums_ledger": bool(group is not None and group.sums_ledger), "assess_s": 0.0}
+            stage["read_s"], read = C.best_of(lambda: read_blocks(path, False, reads), repeat)
+            if group is None:  # one child reads and assesses everything, and sends the assessment
+                stage["assess_s"], result = C.best_of(lambda: engine.assess(read, path.name), repeat)
+                stage["send_s"], result = C.best_of(lambda: sent(result), repeat)
+            elif group.sums_ledger:  # the ledger is summed where it is read; its rows stay there
+                ledger = {k: b for k, b in read.items() if k in _LEDGER_READS}
+                stage["assess_s"], whole = C.best_of(lambda: engine.assess_parts(ledger), repeat)
+                read = {k: b for k, b in read.items() if k in group.tables and k != "Parts"}
+                stage["fingerprint_s"], printed = C.best_of(lambda: of_blocks(read), repeat)
+                stage["send_s"], (half, read, printed) = C.best_of(
+                    lambda: sent((engine.portable(whole), read, printed)), repeat)
+            else:
+                stage["fingerprint_s"], printed = C.best_of(lambda: of_blocks(read), repeat)
+                stage["send_s"], (read, printed) = C.best_of(lambda: sent((read, printed)), repeat)
+            stage["child_s"] = stage["read_s"] + stage["assess_s"] + stage.get("fingerprint_s", 0.0) + stage["send_s"]
+            blocks.update(read)
+            prints.update(printed if group is not None else {})
+            out["groups"].append(stage)
         out["rss_mib"] = C.self_peak_rss_mib()
-        out["finish_s"], result = C.best_of(lambda: engine.finish(inventory, parts), repeat)
+        out["assess_here_s"] = 0.0
+        if groups is not None and half is not None:  # the rest is assessed beside the ledger's child
+            out["assess_here_s"], inventory = C.best_of(
+                lambda: engine.assess_inventory(blocks, path.name, fingerprint=prints), repeat)
+            out["finish_s"], result = C.best_of(lambda: engine.finish(inventory, half), repeat)
+        elif groups is not None:
+            out["assess_here_s"], result = C.best_of(lambda: engine.assess(blocks, path.name, prints), repeat)
+            out["finish_s"] = 0.0
+        else:
+            out["finish_s"] = 0.0
         out["summary_s"], model = C.best_of(lambda: build_summary(result.evaluation, result.fingerprint), repeat)
         out["write_s"], _ = C.best_of(lambda: write_sheet(path, SUMMARY_SHEET, model, dst, STYLE_NAMES), repeat)
-        out["parts_half_s"] = out["read_parts_s"] + out["assess_parts_s"]
-        out["inventory_half_s"] = out["read_inventory_s"] + out["assess_inventory_s"]
-        out["one_process_s"] = (out["safety_s"] + out["parts_half_s"] + out["inventory_half_s"] + out["finish_s"]
-                                + out["summary_s"] + out["write_s"])
-        out["critical_path_s"] = (out["safety_s"] + out["parts_half_s"] + out["finish_s"] + out["summary_s"]
-                                  + out["write_s"])
-        out["rows"] = {name: len(rows) for name, rows in read_tables({**blocks, **parts_blocks}).inputs.tables.items()}
+        tail = out["finish_s"] + out["summary_s"] + out["write_s"]
+        children = [g["child_s"] for g in out["groups"]]
+        out["one_process_s"] = out["safety_s"] + sum(children) + out["assess_here_s"] + tail
+        if half is not None:  # the ledger's child, or the other child and this process's assessment
+            rest = max((g["child_s"] for g in out["groups"] if not g["sums_ledger"]), default=0.0)
+            middle = max(max(children), rest + out["assess_here_s"])
+        else:
+            middle = max(children) + out["assess_here_s"]
+        out["critical_path_s"] = out["safety_s"] + out["plan_s"] + middle + tail
+        out["rows"] = {name: len(rows) for name, rows in read_tables(read_blocks(path, False)).inputs.tables.items()}
     return out
 
 
@@ -129,7 +176,7 @@ def cli_and_floor(path: Path, repeat: int) -> dict[str, dict]:
     with tempfile.TemporaryDirectory() as tmp:
         return C.interleaved({
             "floor": [sys.executable, "-c", FLOOR, str(path), ",".join(wanted_tables())],
-            "cli": C.remanxl_command() + ["evaluate", str(path), "-o", str(Path(tmp) / "out.xlsx")],
+            "cli": C.remanxl_command() + ["evaluate", str(path), "-o", str(Path(tmp) / "out.xlsx"), "--force"],
         }, repeat)
 
 
@@ -188,21 +235,45 @@ def run(parts: int, inventory: int, repeat: int, with_lo: bool = True, out: Path
     return res
 
 
-def report(res: dict) -> None:
+def run_both(args) -> dict:
+    """The plant workbook (``--parts``, ``--inventory``), then an inventory-heavy one (``--heavy-parts``,
+    ``--heavy-inventory``; 0 inventory rows skips it)."""
+    res = run(args.parts, args.inventory, args.repeat, not args.no_libreoffice, args.out)
+    if args.heavy_inventory:
+        res["inventory_heavy"] = run(args.heavy_parts, args.heavy_inventory, args.repeat, False, args.out)
+    return res
+
+
+def report(res: dict, heading: str = "") -> None:
     s = res["stages"]
+    if heading:
+        print(f"\n{heading}")
     print(f"workbook: {res['workbook']} ({res['size_mib']:.1f} MiB; {res['parts']:,} parts rows, "
           f"{res['inventory']:,} inventory rows: {', '.join(f'{k} {v:,}' for k, v in s['rows'].items())})")
     a = res["agreement"]
     print(f"agrees with remanxl.evaluate on the same inputs: {a['agrees']}" +
           ("" if a["agrees"] else f"  {a.get('differences') or a.get('problems')}"))
     print("\nin-process stages, one after the other (best of runs):")
-    for key, label in (("safety_s", "safety pre-scan"), ("checksums_s", "checksums (a thread, beside)"),
-                       ("read_parts_s", "parts half: read"), ("assess_parts_s", "parts half: validate, sum"),
-                       ("read_inventory_s", "other half: read"), ("assess_inventory_s", "other half: validate, sum"),
-                       ("finish_s", "join: indicators, summary"), ("write_s", "write: zip patch"),
-                       ("one_process_s", "all in one process"),
-                       ("critical_path_s", "critical path (halves beside)")):
-        print(f"  {label:<32} {s[key] * 1000:9.1f} ms")
+    rows = [("safety_s", "safety pre-scan"), ("checksums_s", "checksums (a thread, beside)"),
+            ("plan_s", "plan the reading groups")]
+    for key, label in rows:
+        print(f"  {label:<40} {s[key] * 1000:9.1f} ms")
+    for k, g in enumerate(s["groups"], 1):
+        what = ("every table (one child)" if g["tables"] == "all" else
+                f"{'ledger, summed there' if g['sums_ledger'] else ', '.join(t for t in g['tables'] if t in _INPUTS)}"
+                f" ({g['xml_mib']:.1f} MiB XML)")
+        print(f"  child {k}: {what}")
+        print(f"    {'read':<38} {g['read_s'] * 1000:9.1f} ms")
+        if g["assess_s"]:
+            print(f"    {'validate, sum':<38} {g['assess_s'] * 1000:9.1f} ms")
+        if "fingerprint_s" in g and not g["sums_ledger"]:  # (the ledger's child sends no other blocks)
+            print(f"    {'fingerprint of the blocks sent':<38} {g['fingerprint_s'] * 1000:9.1f} ms")
+        print(f"    {'send (pickle, unpickle)':<38} {g['send_s'] * 1000:9.1f} ms")
+    for key, label in (("assess_here_s", "this process: validate, sum the blocks"),
+                       ("finish_s", "join: indicators"), ("summary_s", "summary model"), ("write_s", "write: zip patch"),
+                       ("one_process_s", "all in one process"), ("critical_path_s", "critical path (children beside)")):
+        if s[key] or key in ("one_process_s", "critical_path_s"):
+            print(f"  {label:<40} {s[key] * 1000:9.1f} ms")
     print(f"  peak RSS of this process {s['rss_mib']:.0f} MiB (every table read at once)")
     c, f, i = res["cli"], res["floor"], res["interpreter"]
     print("\nfresh processes (best / median of runs):")
@@ -223,6 +294,11 @@ def report(res: dict) -> None:
               f"{C.verdict(res['speedup_vs_libreoffice'], 3.0, lower_is_better=False)})")
     print(f"  peak memory              {_memory(c):5.0f} MiB (< 400 MB: "
           f"{C.verdict(_memory(c) * 1.048576, 400)})")
+    if "inventory_heavy" in res:
+        report(res["inventory_heavy"], "an inventory-heavy workbook (few ledger rows, many inventory rows):")
+
+
+_INPUTS = ("Energy", "Materials", "Water", "GHG", "Air", "WaterPollutants", "SolidWaste", "Parts")
 
 
 def _memory(measured: dict) -> float:
@@ -235,9 +311,13 @@ def main(argv=None) -> dict:
     p.add_argument("--parts", type=int, default=50_000, help="parts-ledger rows (default 50,000)")
     p.add_argument("--inventory", type=int, default=20_000, help="energy/emission rows over 7 tables (default 20,000)")
     p.add_argument("--repeat", type=int, default=5, help="runs of each measurement; the best is reported")
+    p.add_argument("--heavy-parts", type=int, default=1_000, help="parts-ledger rows of the inventory-heavy "
+                   "workbook (default 1,000)")
+    p.add_argument("--heavy-inventory", type=int, default=60_000, help="inventory rows of the inventory-heavy "
+                   "workbook (default 60,000; 0 skips it)")
     p.add_argument("--no-libreoffice", action="store_true", help="skip the LibreOffice baseline")
     p.add_argument("--out", type=Path, default=C.OUT, help="cache folder of generated workbooks")
-    return C.main(p, argv, lambda a: run(a.parts, a.inventory, a.repeat, not a.no_libreoffice, a.out), report)
+    return C.main(p, argv, run_both, report)
 
 
 if __name__ == "__main__":

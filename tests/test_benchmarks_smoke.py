@@ -61,12 +61,19 @@ def test_plant_workbook_evaluates_like_the_core(tmp_path, generate):
 
 
 def test_bench_evaluate_runs(tmp_path):
-    res = run_script("bench_evaluate.py", "--parts", "200", "--inventory", "100", "--repeat", "1",
-                     "--no-libreoffice", "--out", str(tmp_path))
+    res = run_script("bench_evaluate.py", "--parts", "200", "--inventory", "100", "--heavy-parts", "20",
+                     "--heavy-inventory", "300", "--repeat", "1", "--no-libreoffice", "--out", str(tmp_path))
     assert res["agreement"]["agrees"], res["agreement"]
     assert res["stages"]["rows"]["parts"] == 200
     assert res["cli"]["best_s"] > 0 and res["floor"]["best_s"] > 0 and res["cli"]["peak_rss_mib"] > 0
     assert res["ratio_vs_floor"] > 0 and res["libreoffice"] is None
+    stages = res["stages"]  # a small workbook: one child reads every table
+    assert [g["tables"] for g in stages["groups"]] == ["all"]
+    assert stages["critical_path_s"] <= stages["one_process_s"] + stages["plan_s"]
+    heavy = res["inventory_heavy"]
+    assert heavy["agreement"]["agrees"], heavy["agreement"]
+    assert heavy["stages"]["rows"]["parts"] == 20 and sum(heavy["stages"]["rows"].values()) == 320
+    assert heavy["ratio_vs_floor_median"] > 0
 
 
 def test_bench_udfs_runs():

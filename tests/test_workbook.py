@@ -484,15 +484,16 @@ def test_the_two_halves_join_to_the_one_pass_evaluation(tmp_path, split_always, 
     assert evaluate_workbook(path, write=False).ok  # checksums known good now: not verified again
     assert verified == []
     assert len(os.listdir("/proc/self/fd")) == fds  # every pipe closed
-    # … and the reading was indeed split: two children, the ledger's sheet verified after its parse
-    from remanxl.workbook.io import _Halves, start_assessing, table_sheet_parts
+    # … and the reading was indeed split: two children, the first group's largest sheet verified after its parse
+    from remanxl.workbook.io import _Groups, plan_groups, start_assessing
 
     task, (held, parsed) = start_assessing(path, path.name)
-    assert isinstance(task, _Halves) and held == table_sheet_parts(path)["parts"]
-    parsed()  # returns once the ledger's child has parsed the file
+    assert isinstance(task, _Groups) and len(task.children) == 2 and held == plan_groups(path)[0].largest
+    assert any(g.sums_ledger for g in task.groups)
+    parsed()  # returns once the first group's child has parsed the file
     assert task.result().evaluation is not None
     task, hold = start_assessing(path, path.name, split=False)
-    assert hold is None and not isinstance(task, _Halves) and task.result().evaluation is not None
+    assert hold is None and not isinstance(task, _Groups) and task.result().evaluation is not None
     one = assess(read_blocks(path), path.name)
     assert not one.problems
     a, b = split.evaluation.to_dict(), one.evaluation.to_dict()

@@ -45,12 +45,14 @@ class Assessment:
     fingerprint: dict | None = None
 
 
-def assess(blocks: dict[str, Block], name: str) -> Assessment:
+def assess(blocks: dict[str, Block], name: str, fingerprint: dict | None = None) -> Assessment:
     """Validate the tables read from workbook ``name``, compute, and lay out the summary.
 
-    Two halves and a join: a file reader runs the halves side by side, in two processes.
+    Two halves and a join: a file reader may run the halves side by side, in two processes.
+    ``fingerprint``: the tables' fingerprints, by table, where they were computed already (by the
+    processes that read them: see :mod:`remanxl.workbook.io`).
     """
-    return finish(assess_inventory(blocks, name), assess_parts(blocks))
+    return finish(assess_inventory(blocks, name, fingerprint=fingerprint), assess_parts(blocks, fingerprint=fingerprint))
 
 
 @dataclass
@@ -67,7 +69,8 @@ class Half:
         return self.reading.problems
 
 
-def assess_inventory(blocks: dict[str, Block], name: str, whole_workbook: bool = True) -> Half:
+def assess_inventory(blocks: dict[str, Block], name: str, whole_workbook: bool = True,
+                     fingerprint: dict | None = None) -> Half:
     """Read everything but the parts ledger (settings, factor rows, the seven inventory tables) and sum it.
 
     Tables that cannot be read are reported and left out; the others are still summed, so that their
@@ -77,10 +80,10 @@ def assess_inventory(blocks: dict[str, Block], name: str, whole_workbook: bool =
 
     reading = read_tables(blocks, "inventory", whole_workbook)
     reading.inputs.source = name
-    return Half(sum_inventory(reading.inputs), reading, _fingerprint(blocks, "inventory"))
+    return Half(sum_inventory(reading.inputs), reading, _fingerprint(blocks, "inventory", fingerprint))
 
 
-def assess_parts(blocks: dict[str, Block], whole_workbook: bool = True) -> Half:
+def assess_parts(blocks: dict[str, Block], whole_workbook: bool = True, fingerprint: dict | None = None) -> Half:
     """Read the parts ledger (and the settings its sums need) and sum it.
 
     Needs only the reader and :mod:`remanxl.method.parts`, not the rest of the core: a file reader
@@ -94,18 +97,31 @@ def assess_parts(blocks: dict[str, Block], whole_workbook: bool = True) -> Half:
     reading = read_tables(blocks, "parts", whole_workbook)
     words = choice_words().with_aliases(reading.inputs.aliases)
     settings, _ = settings_of(reading.inputs.settings, words)  # faulty settings are reported by the other half
-    fingerprint = _fingerprint(blocks, "parts")
+    fingerprint = _fingerprint(blocks, "parts", fingerprint)
     if "parts" not in reading.inputs.tables:
         return Half(None, reading, fingerprint)
     return Half(sum_parts(reading.inputs.tables["parts"], settings, words), reading, fingerprint)
 
 
-def _fingerprint(blocks: dict[str, Block], half: str) -> dict:
-    """The fingerprint of the tables a half reads (the ledger's half: the ledger only)."""
-    from remanxl.sheet.fingerprint import of_blocks
+def portable(half: Half) -> Half:
+    """``half`` without the rows it read, for another process to :func:`finish`: its sums, places,
+    problems and fingerprint are all the join needs (a plant's ledger rows are megabytes to pickle)."""
+    from dataclasses import replace
+
+    from remanxl.method.inputs import EvaluationInput
+
+    return replace(half, reading=replace(half.reading, inputs=EvaluationInput()))
+
+
+def _fingerprint(blocks: dict[str, Block], half: str, known: dict | None = None) -> dict:
+    """The fingerprint of the tables a half reads (the ledger's half: the ledger only); with ``known``
+    (every table's, computed where the tables were read), those tables' taken from it, in the same order."""
+    from remanxl.sheet.fingerprint import input_parts, of_blocks
     from remanxl.sheet.layout import BY_TABLE
 
     ledger = BY_TABLE["parts"].excel_table
+    if known is not None:
+        return {p.name: known[p.name] for p in input_parts() if p.name in known and (p.name == ledger) == (half == "parts")}
     return of_blocks({k: b for k, b in blocks.items() if (k == ledger) == (half == "parts")})
 
 

@@ -2,12 +2,15 @@
 
 ``remanxl evaluate`` spends most of its time in python-calamine parsing sheet
 XML, and calamine keeps the GIL while it parses, so threads do not help.
-Processes do: where the operating system can fork, the tables are read in a
-child with capped memory (:mod:`remanxl.workbook.isolation`), and a plant-size
-parts ledger (which can be most of a workbook) is read and summed in a child of
-its own while another reads and sums everything else; only their sums come
-back to be joined.  The file's checksums are verified meanwhile in a thread
-(zlib does release the GIL).  See :func:`start_assessing`.
+Processes do: where the operating system can fork, the tables are read in
+children with capped memory (:mod:`remanxl.workbook.isolation`).  A workbook
+with enough sheet XML is read by two of them, each reading a group of tables
+balanced by their sheets' XML (:func:`plan_groups`): a plant-size parts ledger
+is read, validated and summed in a child of its own, which sends back its sums
+and not its rows, while this process assesses what the other child read; an
+inventory-heavy workbook's sheets are shared between the two children.  The
+file's checksums are verified meanwhile in a thread (zlib does release the
+GIL).  See :func:`start_assessing`.
 """
 from __future__ import annotations
 
@@ -15,6 +18,7 @@ import gc
 import os
 import threading
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import python_calamine as pc
@@ -26,16 +30,22 @@ from remanxl.workbook.safety import UnsafeWorkbookError, check_cell_extents, che
 
 # The reader (and through it the method core) is imported where it is used: a product workbook's reader
 # process is forked before the core loads, and reads while this process loads it (see start_assessing).
-
-#: The table that grows with a plant: read and summed in a process of its own …
 INPUT_TABLES = frozenset(s.excel_table for s in INPUT_SHEETS)
+#: The table that grows with a plant: read and summed in a process of its own …
 _LARGE_TABLE = "Parts"
-#: … once its sheet holds this much XML (several thousand rows); below it, one child reads
-#: everything: a second fork and zip opening would cost about what the overlap saves.
+_LEDGER_READS = frozenset((_LARGE_TABLE, SETTINGS_TABLE, ALIASES_TABLE))  # what its sums need
+#: … once its sheet holds this much XML (several thousand rows).
 SPLIT_BYTES = 16 << 20
-#: Below this much XML in the sheets to read (a product workbook has about 1 MB), the reader only reads,
-#: and this process validates and sums the rows it sends back; the core loads here meanwhile.  Above it,
-#: the reader also validates and sums, and only the sums come back (pickling many rows costs more).
+#: Reading and summing a ledger costs its process about this many times the parse alone (measured on the
+#: 50,000-row plant workbook: 505 ms to read, 237 ms to validate and sum), when groups are balanced.
+LEDGER_WEIGHT = 1.5
+#: Otherwise the tables are read in two groups when the lighter would hold this much sheet XML (an
+#: inventory-heavy workbook); below it, one child reads everything: a second fork and zip opening
+#: would cost about what the overlap saves.
+GROUP_BYTES = 8 << 20
+#: Below this much XML in the sheets to read (a product workbook has about 1 MB), the reader only reads
+#: (and verifies the checksums and prepares the summary's write), and this process, which loads the core
+#: meanwhile, validates and sums the rows it sends back.
 ROWS_BACK_BYTES = 4 << 20
 
 
@@ -61,29 +71,98 @@ class _Task(threading.Thread):
         return self.value
 
 
-def assess_file(path: Path, name: str, scan: bool = True, half: str | None = None, parsed_fd: int | None = None):
+def assess_file(path: Path, name: str, scan: bool = True, group: "Group | None" = None, parsed_fd: int | None = None):
     """:func:`~remanxl.sheet.engine.assess` on the tables of a workbook file (the caller has run the
     hostile-file checks; ``scan`` as in :func:`read_blocks`).
 
-    With ``half`` (``"inventory"`` or ``"parts"``), only that half is read and summed: a
-    :class:`~remanxl.sheet.engine.Half` for :func:`~remanxl.sheet.engine.finish`.  A byte is
-    written to ``parsed_fd`` (then closed) once the file has been read.
+    With ``group``, only its tables are read (see :func:`plan_groups`), and what comes back is
+    ``(half, blocks, fingerprint)`` for :class:`_Groups` to join: the blocks read and their fingerprints
+    (the parts ledger's left out when this process sums it: then ``half`` is its
+    :class:`~remanxl.sheet.engine.Half`, its rows left behind).
+    A byte is written to ``parsed_fd`` (then closed) once the file has been read.
     """
     from remanxl.sheet import engine
+    from remanxl.sheet.fingerprint import of_blocks
+    from remanxl.workbook.isolation import keep_until_exit
 
-    if half != "parts":  # the parts half needs little of the core, and loads it after its long parse
+    if group is None:
         engine.prepare()
     with _no_cyclic_gc():
-        blocks = read_blocks(path, scan, half)
+        blocks = read_blocks(path, scan, group.reads if group is not None else None)
+        keep_until_exit(blocks)  # (in a reading child: its rows are never freed one by one)
         if parsed_fd is not None:
             try:
                 os.write(parsed_fd, b".")
             except OSError:  # the parent stopped listening (it had nothing to verify after all)
                 pass
             os.close(parsed_fd)
-        if half is None:
+        if group is None:
             return engine.assess(blocks, name)
-        return engine.assess_inventory(blocks, name) if half == "inventory" else engine.assess_parts(blocks)
+        if not group.sums_ledger:
+            return None, blocks, of_blocks(blocks)
+        half = engine.assess_parts({k: b for k, b in blocks.items() if k in _LEDGER_READS})
+        keep_until_exit(half)
+        sent = {k: b for k, b in blocks.items() if k in group.tables and k != _LARGE_TABLE}
+        return engine.portable(half), sent, of_blocks(sent)
+
+
+@dataclass(frozen=True)
+class Group:
+    """Tables one reading process reads (canonical names), each table in exactly one group.
+
+    ``sums_ledger``: this group holds a plant-size parts ledger, which its process validates and sums
+    itself (it then also reads the settings and aliases the sums need; another group reads them for
+    everything else).  ``size``: its sheets' XML, in bytes; ``largest``: its largest sheet part.
+    """
+
+    tables: frozenset
+    sums_ledger: bool = False
+    size: int = 0
+    largest: str | None = None
+
+    @property
+    def reads(self) -> frozenset:
+        return self.tables | _LEDGER_READS if self.sums_ledger else self.tables
+
+
+def plan_groups(path: Path) -> list[Group] | None:
+    """Two groups of tables for two reading processes, balanced by their sheets' XML, or None when one
+    process should read everything (a product workbook: a second fork and zip opening would cost about
+    what the overlap saves).
+
+    A parts ledger of :data:`SPLIT_BYTES` of XML or more is summed where it is read (its rows stay in
+    that process); it weighs :data:`LEDGER_WEIGHT` times its bytes.  Otherwise the tables are split
+    when the lighter group would hold :data:`GROUP_BYTES` or more (an inventory-heavy workbook), and
+    this process assesses the blocks both groups read.  Tables on one sheet stay together (the sheet
+    is parsed once); a table whose sheet cannot be found goes to the heavier group.
+    """
+    import zipfile
+
+    where = table_sheet_parts(path)
+    with zipfile.ZipFile(path) as zf:  # (table_sheet_parts names only sheets the file holds)
+        sizes = {part: zf.getinfo(part).file_size for part in set(where.values())}
+    sheets: dict[str | None, set] = {}
+    for folded, canonical in READ_TABLES.items():
+        sheets.setdefault(where.get(folded), set()).add(canonical)
+    ledger = where.get(_LARGE_TABLE.casefold())
+    sums_ledger = ledger is not None and sizes[ledger] >= SPLIT_BYTES
+
+    def weight(part):
+        return sizes[part] * (LEDGER_WEIGHT if sums_ledger and part == ledger else 1)
+
+    bins = [[0.0, 0, set(), []], [0.0, 0, set(), []]]  # weight, bytes, tables, parts (heaviest first)
+    for part in sorted((p for p in sheets if p is not None), key=lambda p: (-weight(p), p)):
+        lighter = min(bins, key=lambda b: b[0])
+        lighter[0] += weight(part)
+        lighter[1] += sizes[part]
+        lighter[2] |= sheets[part]
+        lighter[3].append(part)
+    bins.sort(key=lambda b: -b[0])
+    bins[0][2] |= sheets.get(None, set())
+    if not bins[1][2] or not sums_ledger and bins[1][1] < GROUP_BYTES:
+        return None
+    return [Group(frozenset(tables), sums_ledger and _LARGE_TABLE in tables, size, parts[0])
+            for _, size, tables, parts in bins]
 
 
 def start_assessing(path: Path, name: str, split: bool = True, summary: tuple | None = None):
@@ -91,13 +170,14 @@ def start_assessing(path: Path, name: str, split: bool = True, summary: tuple | 
 
     Returns ``(task, hold)``: the task's ``result()`` is the :class:`~remanxl.sheet.engine.Assessment`;
     ``hold`` is None or ``(part, wait)`` for :meth:`~remanxl.workbook.safety.PendingCheck.start`: the
-    checksum of the ledger's sheet is best verified once its reader has parsed it.
+    checksum of the largest sheet is best verified once its reader has parsed it.
 
     Where there is fork, the reading happens in a child with capped memory (see
-    :mod:`remanxl.workbook.isolation`).  With ``split``, a workbook whose ledger sheet holds
-    :data:`SPLIT_BYTES` of XML or more is read in two such children, one per core: one parses and
-    sums the parts ledger while the other reads and sums everything else; this process joins them.
-    Where there is no fork, the reading happens in a thread, after the cell-reference scan.
+    :mod:`remanxl.workbook.isolation`).  With ``split``, a workbook with enough sheet XML is read in
+    two such children, one per core, each reading a group of its tables (see :func:`plan_groups`);
+    they send back the blocks they read (a plant-size ledger: its sums), and this process assesses
+    the blocks and joins the sums.  Where there is no fork, the reading happens in a thread, after the
+    cell-reference scan.
 
     A product workbook's reader is forked before the method core loads; it only reads, verifies the
     checksums and, given ``summary`` (``(sheet, output, style names)``), takes the first step of the
@@ -110,8 +190,7 @@ def start_assessing(path: Path, name: str, split: bool = True, summary: tuple | 
 
     if not CAN_FORK:
         return _Task(assess_file, path, name, True), None
-    sizes = _sheet_sizes(path)
-    if sum(size for _, size in set(sizes.values())) < ROWS_BACK_BYTES:  # a product workbook: read there, assessed here
+    if _sheet_xml_bytes(path) < ROWS_BACK_BYTES:  # a product workbook: read there, assessed here
         task = _AssessHere(start_capped(read_file, path, False, True, summary), name, summary)
         try:
             from remanxl.sheet import engine
@@ -123,44 +202,39 @@ def start_assessing(path: Path, name: str, split: bool = True, summary: tuple | 
         return task, None
     from remanxl.sheet import engine
 
-    ledger = _ledger_sheet(path, sizes) if split else None
-    if ledger is None:  # a second process would cost more than it saves
+    groups = plan_groups(path) if split else None
+    if groups is None:  # a second process would cost more than it saves
         engine.prepare()
         return start_capped(assess_file, path, name, False), None
-    # The long parse starts first.  Then the core loads, once, for this process (which joins the halves)
-    # and the other child; loading it in a thread beside a parse would hold that parse back, since
-    # calamine keeps the GIL while it parses.  The other child must not inherit the "parsed" pipe.
+    # The heavier group starts first (plan_groups lists it first), then the other; the core loads in this
+    # process (which assesses the blocks and joins the sums) once both run: the children need none of it
+    # to read (a ledger's child loads what its sums need after its parse).  Only the first child gets the
+    # "parsed" pipe.
     parsed_r, parsed_w = os.pipe()
+    children = []
     try:
-        parts = start_capped(assess_file, path, name, False, "parts", parsed_w)
-    except BaseException:
-        os.close(parsed_r)
-        raise
-    finally:
-        os.close(parsed_w)
-    try:
+        try:
+            children.append(start_capped(assess_file, path, name, False, groups[0], parsed_w))
+        finally:
+            os.close(parsed_w)
+        for group in groups[1:]:
+            children.append(start_capped(assess_file, path, name, False, group))
         engine.prepare()
-        task = _Halves(start_capped(assess_file, path, name, False, "inventory"), parts)
     except BaseException:
-        parts.discard()
+        for child in children:
+            child.discard()
         os.close(parsed_r)
         raise
-    return task, (ledger, _Parsed(parsed_r))
+    return _Groups(groups, children, name), (groups[0].largest, _Parsed(parsed_r))
 
 
-def _sheet_sizes(path: Path) -> dict[str, tuple[str, int]]:
-    """Excel table name (case-folded) → (its worksheet part, that part's XML size)."""
+def _sheet_xml_bytes(path: Path) -> int:
+    """The XML of the sheets that hold remanxl's tables, in bytes."""
     import zipfile
 
-    where = table_sheet_parts(path)
+    parts = set(table_sheet_parts(path).values())
     with zipfile.ZipFile(path) as zf:  # (table_sheet_parts names only sheets the file holds)
-        return {table: (part, zf.getinfo(part).file_size) for table, part in where.items()}
-
-
-def _ledger_sheet(path: Path, sizes: dict | None = None) -> str | None:
-    """The worksheet part of the parts ledger, if it holds :data:`SPLIT_BYTES` of XML or more."""
-    part, size = (sizes if sizes is not None else _sheet_sizes(path)).get(_LARGE_TABLE.casefold(), (None, 0))
-    return part if part is not None and size >= SPLIT_BYTES else None
+        return sum(zf.getinfo(part).file_size for part in parts)
 
 
 def read_file(path: Path, scan: bool = True, verify: bool = False, summary: tuple | None = None):
@@ -227,7 +301,7 @@ class _AssessHere:
 def _abandon(task, hold, check) -> None:
     """Stop what :func:`start_assessing` started and release what it holds: the children first (their
     end ends the checksum test's wait on the parse), then the test, then the pipe."""
-    for child in (task.inventory, task.parts) if isinstance(task, _Halves) else (task,):
+    for child in task.children if isinstance(task, _Groups) else (task,):
         if hasattr(child, "discard"):
             child.discard()
         else:
@@ -238,8 +312,8 @@ def _abandon(task, hold, check) -> None:
 
 
 class _Parsed:
-    """Called, waits until the ledger's child says it has parsed the file (or has ended: the pipe then
-    reads empty)."""
+    """Called, waits until the first group's child says it has parsed the file (or has ended: the pipe
+    then reads empty)."""
 
     def __init__(self, fd: int):
         self.fd = fd
@@ -256,25 +330,48 @@ class _Parsed:
             self.fd = None
 
 
-class _Halves:
-    def __init__(self, inventory, parts):
-        self.inventory, self.parts = inventory, parts
+class _Groups:
+    """The reading children of :func:`start_assessing`; :meth:`result` joins what they send.
+
+    The blocks are assessed here as soon as every group that reads them has sent them: while a
+    plant-size ledger is still being read and summed in its own process, the rest is assessed here.
+    """
+
+    def __init__(self, groups: list[Group], children: list, name: str):
+        self.groups, self.children, self.name = groups, children, name
 
     def result(self):
-        from remanxl.sheet.engine import finish
+        from remanxl.sheet.engine import assess, assess_inventory, finish, portable
 
+        pending = sorted(zip(self.groups, self.children), key=lambda pair: pair[0].sums_ledger)  # the ledger's last
+        blocks, prints, half, inventory = {}, {}, None, None
         try:
-            inventory = self.inventory.result()
+            while pending:
+                group, child = pending[0]
+                if group.sums_ledger and group.tables == {_LARGE_TABLE}:  # every other block is in: assessed
+                    # beside the ledger's child, and the rows let go now rather than on the way out
+                    inventory = portable(assess_inventory(blocks, self.name, fingerprint=prints))
+                    blocks.clear()
+                pending.pop(0)  # its result() reaps it, whatever it says (and stops it if interrupted)
+                value, read, fingerprint = child.result()
+                blocks.update(read)
+                prints.update(fingerprint)
+                half = value if value is not None else half
         except BaseException:
-            self.parts.discard()
+            for _, child in pending:  # (a child that has answered is gone)
+                child.discard()
             raise
-        return finish(inventory, self.parts.result())
+        if half is None:
+            return assess(blocks, self.name, prints)
+        if inventory is None:
+            inventory = assess_inventory(blocks, self.name, fingerprint=prints)
+        return finish(inventory, half)
 
 
-def read_blocks(path: Path, scan: bool = True, half: str | None = None) -> dict:
+def read_blocks(path: Path, scan: bool = True, half=None) -> dict:
     """Every remanxl table of a workbook file, each read in one call by python-calamine; with ``half``,
     the tables that half of an assessment reads (``"parts"``: the ledger and the settings;
-    ``"inventory"``: all but the ledger).
+    ``"inventory"``: all but the ledger), or those of a set of canonical names (a :class:`Group`'s).
 
     With ``scan``, the cell references of the sheets about to be read are scanned first
     (:func:`~remanxl.workbook.safety.check_cell_extents`): calamine lays a sheet out densely, so one
@@ -334,10 +431,16 @@ def _unreadable(message):
     return WorkbookReadError([Located.whole_file(message)])
 
 
-def _in_half(canonical: str, half: str | None) -> bool:
+def _in_half(canonical: str, half) -> bool:
+    """Whether a reading of ``half`` reads table ``canonical``: None, every table; ``"parts"``, the
+    ledger and what its sums need; ``"inventory"``, all but the ledger; else a set of canonical names."""
+    if half is None:
+        return True
     if half == "parts":
-        return canonical in (_LARGE_TABLE, SETTINGS_TABLE, ALIASES_TABLE)
-    return half is None or canonical != _LARGE_TABLE
+        return canonical in _LEDGER_READS
+    if half == "inventory":
+        return canonical != _LARGE_TABLE
+    return canonical in half
 
 
 def _parts_of(tables, where: dict[str, str], path: Path) -> set[str]:
