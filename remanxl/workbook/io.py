@@ -10,7 +10,10 @@ is read, validated and summed in a child of its own, which sends back its sums
 and not its rows, while this process assesses what the other child read; an
 inventory-heavy workbook's sheets are shared between the two children.  The
 file's checksums are verified meanwhile in a thread (zlib does release the
-GIL).  See :func:`start_assessing`.
+GIL).  A product workbook (well under :data:`ROWS_BACK_BYTES` of sheet XML) is
+read by one child forked before the method core loads: it reads, verifies the
+checksums and prepares the summary's write while this process loads the core,
+which then assesses the rows it sends back.  See :func:`start_assessing`.
 """
 from __future__ import annotations
 
