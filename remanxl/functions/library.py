@@ -434,10 +434,10 @@ def _mapped_terms(v: list, k: list, u: list, n: int, factor_for, op) -> list | N
     """:func:`_terms` with C-level maps for ranges of numbers (or empty cells) and texts, else None.
 
     An empty number beside a key counts 0 and rows empty in both number and key are left out, as
-    :func:`_pairs` does (with C-level counts and one filtering pass: keeping them as terms 0 would need
-    a Python-level pass over the numbers); anything it would refuse (a negative, non-finite or
-    non-number value, a number without a key) returns None, so the row-by-row path can name the
-    first bad cell.
+    :func:`_pairs` does (a few empty numbers are found by C-level searches and looked at one by one;
+    many, with C-level maps and counts and one filtering pass); anything it would refuse (a negative,
+    non-finite or non-number value, a number without a key) returns None, so the row-by-row path can
+    name the first bad cell (a key left empty beside a number fails its factor lookup).
     """
     if len(v) != n or len(k) not in (1, n) or len(u) not in (1, n):
         return None
@@ -446,19 +446,32 @@ def _mapped_terms(v: list, k: list, u: list, n: int, factor_for, op) -> list | N
         return None
     factors = _Factors(factor_for)
     pairs = _keyed(k, u, n)
-    if _NONE in kinds and len(k) == n:
-        keyed = list(map(truth, k))  # None and "" are the empty keys (a key of spaces is refused below)
-        keyless = keyed.count(False)
-        if keyless:  # rows empty in both number and key are left out
-            kept = list(compress(v, keyed))
-            blank_kept = kept.count(None)
-            if v.count(None) - blank_kept != keyless:
-                return None  # a number without a key: the row-by-row path names its row
-            v, pairs = kept, compress(pairs, keyed)
-            if not blank_kept:
-                kinds = kinds - {_NONE}
     if _NONE in kinds:
-        v = [0.0 if x is None else x for x in v]
+        few = _few_blanks(v, len(v) // 64)
+        if few is not None:  # a few empty numbers: each looked at where it is
+            v = list(v)
+            gone = [i for i in few if len(k) == n and not k[i]]  # empty in number and key: left out
+            for i in few:
+                v[i] = 0.0
+            if gone:
+                keep = [True] * n
+                for i in gone:
+                    keep[i] = False
+                v, pairs = list(compress(v, keep)), compress(pairs, keep)
+        elif len(k) == n:
+            keyed = list(map(truth, k))  # None and "" are the empty keys (a key of spaces is refused below)
+            if False in keyed:  # rows empty in both number and key are left out
+                kept = list(compress(v, keyed))
+                blank_kept = kept.count(None)
+                if v.count(None) - blank_kept != keyed.count(False):
+                    return None  # a number without a key: the row-by-row path names its row
+                v, pairs = kept, compress(pairs, keyed)
+                if blank_kept:
+                    v = [0.0 if x is None else x for x in v]
+            else:
+                v = [0.0 if x is None else x for x in v]
+        else:
+            v = [0.0 if x is None else x for x in v]
     if int in kinds:
         v = list(map(float, v))  # as _one_number does (an Excel error code is negative and refused below)
     # min() may miss a NaN, but the sum does not (an overflowing sum only sends the range row by row)
@@ -468,6 +481,20 @@ def _mapped_terms(v: list, k: list, u: list, n: int, factor_for, op) -> list | N
         return list(map(op, v, map(factors.__getitem__, pairs)))
     except Exception:  # noqa: BLE001 - a number without a key, or a faulty key: named row by row
         return None
+
+
+def _few_blanks(v: list, limit: int) -> list[int] | None:
+    """The positions of the empty cells (None) of ``v``, found by C-level searches, or None when there
+    are more than ``limit`` (then a pass over them all is quicker)."""
+    found, i = [], -1
+    while True:
+        try:
+            i = v.index(None, i + 1)
+        except ValueError:
+            return found
+        found.append(i)
+        if len(found) > limit:
+            return None
 
 
 def _keyed(k: list, u: list, n: int):
