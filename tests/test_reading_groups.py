@@ -13,7 +13,7 @@ import remanxl.workbook.io as io
 from remanxl.sheet.engine import assess
 from remanxl.sheet.layout import READ_TABLES
 from remanxl.workbook.io import evaluate_workbook, plan_groups, read_blocks, start_assessing, table_sheet_parts
-from workbook_fixtures import FAR_ROW, replaced
+from workbook_fixtures import FAR_ROW, child_processes, replaced
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "templates" / "remanxl_example.xlsx"
 
@@ -32,23 +32,6 @@ def ledger_group(monkeypatch):
     """Sum every workbook's ledger in its own reader, as a plant's is."""
     monkeypatch.setattr(io, "SPLIT_BYTES", 0)
     monkeypatch.setattr(io, "ROWS_BACK_BYTES", 0)  # (the example is a product workbook)
-
-
-def _children() -> set[int]:
-    import os
-    import threading
-
-    for t in threading.enumerate():
-        if t.name == "remanxl-reap":
-            t.join(10)
-    pids = set()
-    for tid in os.listdir(f"/proc/{os.getpid()}/task"):
-        try:
-            with open(f"/proc/{os.getpid()}/task/{tid}/children") as fh:
-                pids |= {int(c) for c in fh.read().split()}
-        except FileNotFoundError:  # a thread that ended meanwhile has no children to leave behind
-            pass
-    return pids
 
 
 def _example_with(path: Path, change) -> Path:
@@ -125,7 +108,7 @@ def test_the_groups_join_to_the_one_pass_assessment(tmp_path, request, grouping)
 
     request.getfixturevalue(grouping)
     path = shutil.copy(EXAMPLE, tmp_path / "example.xlsx")
-    before, fds = _children(), len(os.listdir("/proc/self/fd"))
+    before, fds = child_processes(), len(os.listdir("/proc/self/fd"))
     task, hold = start_assessing(path, path.name)
     assert isinstance(task, io._Groups) and len(task.children) == 2
     hold[1]()  # the first group's reader has parsed its sheets
@@ -142,7 +125,7 @@ def test_the_groups_join_to_the_one_pass_assessment(tmp_path, request, grouping)
     assert a == b == c
     assert evaluate_workbook(path, write=False).ok
     assert len(os.listdir("/proc/self/fd")) == fds
-    assert _children() <= before
+    assert child_processes() <= before
 
 
 def test_the_ledger_reader_sends_its_sums_not_its_rows(tmp_path, ledger_group):
@@ -186,11 +169,11 @@ def test_a_far_cell_in_either_group_kills_only_its_reader(tmp_path, inventory_gr
     for group in plan_groups(EXAMPLE):
         path = replaced(EXAMPLE, tmp_path / f"far_{Path(group.largest).stem}.xlsx",
                         {group.largest: [(b"</sheetData>", FAR_ROW + b"</sheetData>")]})
-        before, children = path.read_bytes(), _children()
+        before, children = path.read_bytes(), child_processes()
         outcome = evaluate_workbook(path)
         assert not outcome.ok and "refusing" in str(outcome.problems[0])
         assert path.read_bytes() == before
-        assert _children() <= children
+        assert child_processes() <= children
 
 
 def test_a_table_whose_sheet_is_not_found_is_read_by_the_heavier_group(tmp_path, monkeypatch, inventory_groups):
@@ -225,8 +208,8 @@ def test_a_damaged_part_in_either_group_is_refused_before_anything_is_written(tm
     groups = plan_groups(EXAMPLE)
     for part in [g.largest for g in groups] + ["xl/theme/theme1.xml"]:
         path = _with_bad_crc(EXAMPLE, tmp_path / f"bad_{Path(part).stem}.xlsx", part)
-        before, children = path.read_bytes(), _children()
+        before, children = path.read_bytes(), child_processes()
         outcome = evaluate_workbook(path)
         assert not outcome.ok and f"damaged part {part}" in str(outcome.problems[0])
         assert path.read_bytes() == before
-        assert _children() <= children
+        assert child_processes() <= children

@@ -17,7 +17,7 @@ from remanxl.workbook.io import read_blocks
 from remanxl.sheet.reader import read_tables
 from remanxl.workbook.xlsxpatch import sheet_parts
 from spec_vectors import t1_input, t2_input, t3_input, t4_input, t5_input, vector
-from workbook_fixtures import FAR_ROW, busy_workbook, parts, replaced, rewrite_zip, vector_workbook
+from workbook_fixtures import FAR_ROW, busy_workbook, child_processes, parts, replaced, rewrite_zip, vector_workbook
 
 TOL = 1e-4
 EXAMPLE = Path(__file__).resolve().parents[1] / "templates" / "remanxl_example.xlsx"
@@ -438,24 +438,6 @@ def test_a_factor_value_typed_without_its_key_is_reported_at_its_cell(tmp_path, 
     assert f"sheet 'Factors 系数', row {blank}, column A" in err and "needs a key" in err
 
 
-def _children() -> set[int]:
-    """This process's child processes (Linux), once remanxl's reaping threads are done."""
-    import os
-    import threading
-
-    for t in threading.enumerate():
-        if t.name == "remanxl-reap":
-            t.join(10)
-    pids = set()
-    for tid in os.listdir(f"/proc/{os.getpid()}/task"):
-        try:
-            with open(f"/proc/{os.getpid()}/task/{tid}/children") as fh:
-                pids |= {int(c) for c in fh.read().split()}
-        except FileNotFoundError:  # a thread (the checksum test's, say) ended meanwhile
-            continue
-    return pids
-
-
 @pytest.fixture
 def split_always(monkeypatch):
     """Read every workbook in two halves, as a plant-size one is (the example is small)."""
@@ -474,7 +456,7 @@ def test_the_two_halves_join_to_the_one_pass_evaluation(tmp_path, split_always, 
     import os
 
     path = shutil.copy(EXAMPLE, tmp_path / "example.xlsx")
-    before, fds = _children(), len(os.listdir("/proc/self/fd"))
+    before, fds = child_processes(), len(os.listdir("/proc/self/fd"))
     split = evaluate_workbook(path, write=False)
     assert split.ok, split.problems
     import remanxl.workbook.safety as safety
@@ -499,7 +481,7 @@ def test_the_two_halves_join_to_the_one_pass_evaluation(tmp_path, split_always, 
     a, b = split.evaluation.to_dict(), one.evaluation.to_dict()
     a.pop("computed_at"), b.pop("computed_at")
     assert a == b
-    assert _children() <= before
+    assert child_processes() <= before
 
 
 def test_a_product_workbooks_reader_only_reads_and_the_core_loads_beside_it(tmp_path):
@@ -599,11 +581,11 @@ def test_a_far_cell_kills_only_its_own_reader(tmp_path, split_always, table):
 
     part = table_sheet_parts(EXAMPLE)[table]
     path = replaced(EXAMPLE, tmp_path / "far.xlsx", {part: [(b"</sheetData>", FAR_ROW + b"</sheetData>")]})
-    before, children = path.read_bytes(), _children()
+    before, children = path.read_bytes(), child_processes()
     outcome = evaluate_workbook(path)
     assert not outcome.ok and "refusing" in str(outcome.problems[0])
     assert path.read_bytes() == before
-    assert _children() <= children
+    assert child_processes() <= children
 
 
 def _with_bad_crc(src, dst, part: str):
@@ -643,13 +625,13 @@ def test_a_damaged_part_is_refused_before_anything_is_written(tmp_path, monkeypa
         path = _with_bad_crc(EXAMPLE, tmp_path / f"bad_{part.replace('/', '_')}", part)
         with pytest.raises(UnsafeWorkbookError, match=f"damaged part {part}"):
             verify_checksums(path)
-        before, children = path.read_bytes(), _children()
+        before, children = path.read_bytes(), child_processes()
         checked = evaluate_workbook(path, write=False)  # refused by the test beside the reading itself
         assert not checked.ok and f"damaged part {part}" in str(checked.problems[0])
         outcome = evaluate_workbook(path)
         assert not outcome.ok and f"damaged part {part}" in str(outcome.problems[0])
         assert path.read_bytes() == before
-        assert _children() <= children
+        assert child_processes() <= children
 
 
 def test_a_write_prepared_during_the_reading_follows_the_file_as_it_is_when_written(tmp_path):
