@@ -75,6 +75,9 @@ def _flat(value) -> list:
 
 
 _NONE = type(None)
+#: Up to this many empty numbers in a range (or one in 64 of its cells) are found by C-level searches
+#: and looked at one by one; more go through a counting pass over the whole range.
+FEW_BLANKS = 8
 
 
 def _one_number(v, name: str):
@@ -447,7 +450,7 @@ def _mapped_terms(v: list, k: list, u: list, n: int, factor_for, op) -> list | N
     factors = _Factors(factor_for)
     pairs = _keyed(k, u, n)
     if _NONE in kinds:
-        few = _few_blanks(v, len(v) // 64)
+        few = _few_blanks(v, max(FEW_BLANKS, len(v) // 64))
         if few is not None:  # a few empty numbers: each looked at where it is
             v = list(v)
             gone = [i for i in few if len(k) == n and not k[i]]  # empty in number and key: left out
