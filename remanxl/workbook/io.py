@@ -244,7 +244,7 @@ def read_file(path: Path, scan: bool = True, verify: bool = False, summary: tupl
     """:func:`read_blocks`, without the cyclic garbage collector (a reader child's task); with ``verify``,
     the file's checksums are then verified here too (a damaged part is what a reading failure is
     reported as, if the file has one).  With ``summary`` (see :func:`start_assessing`), returns
-    ``(blocks, the summary's write prepared, or None)``."""
+    ``(blocks, the summary's SheetWrite with its first step taken, or None)``."""
     from remanxl.sheet.located import WorkbookReadError
     from remanxl.workbook.safety import verify_checksums
 
@@ -268,7 +268,7 @@ def _prepared_write(path: Path, sheet: str, output, style_names):
     from remanxl.workbook.xlsxpatch import SheetWrite
 
     try:
-        return SheetWrite(path, sheet, output, style_names, checked=True)._prepared
+        return SheetWrite(path, sheet, output, style_names, checked=True)
     except Exception:  # noqa: BLE001 - see above
         return None
 
@@ -292,11 +292,7 @@ class _AssessHere:
 
         blocks = self.reader.result()
         if self.summary is not None:
-            from remanxl.workbook.xlsxpatch import SheetWrite
-
-            blocks, prepared = blocks
-            if prepared is not None:
-                self.write = SheetWrite.prepared(prepared, self.summary[0], self.summary[2])
+            blocks, self.write = blocks
         with _no_cyclic_gc():
             return engine.assess(blocks, self.name)
 

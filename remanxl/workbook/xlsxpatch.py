@@ -338,7 +338,8 @@ class SheetWrite:
     Nothing is read from the file until :func:`~remanxl.workbook.safety.check_workbook` has passed,
     unless ``checked`` says the caller has run the hostile-file checks (the checksums may still be
     under way: then a damaged part makes this step fail, and :meth:`write`, after the checks, starts
-    again).  :meth:`write` takes the first step again if the file changed in between.
+    again).  :meth:`write` takes the first step again if the file changed in between.  A write can be
+    prepared in one process and written in another (it pickles: a product workbook's reader prepares it).
     """
 
     def __init__(self, src: str | Path, sheet_name: str, dst: str | Path | None = None, style_names=(),
@@ -350,7 +351,7 @@ class SheetWrite:
         self.sheet_name, self.style_names = sheet_name, tuple(style_names)
         self._prepared = None
         if not checked:
-            check_workbook(self.src, scan_cells=False)  # no sheet but the Summary is parsed here, and that one as a tree
+            check_workbook(self.src, scan_cells=False)  # no sheet but the Summary is parsed here
         self._prepared = self._guarded(self._prepare)
 
     def write(self, model: SummaryModel) -> Path:
@@ -363,15 +364,6 @@ class SheetWrite:
         if prepared is None or prepared.identity is None or prepared.identity != identity:
             prepared = self._guarded(self._prepare)
         return self._guarded(lambda: prepared.write(model))
-
-    @classmethod
-    def prepared(cls, prepared: "_Prepared", sheet_name: str, style_names=()) -> "SheetWrite":
-        """A write whose first step was taken elsewhere (a reading process: see :mod:`remanxl.workbook.io`)."""
-        write = cls.__new__(cls)
-        write.src, write.dst, write.sheet_name, write.style_names = prepared.src, prepared.dst, sheet_name, tuple(
-            style_names)
-        write._prepared = prepared
-        return write
 
     def _prepare(self) -> "_Prepared":
         return _Prepared(self.src, self.sheet_name, self.dst, self.style_names)
