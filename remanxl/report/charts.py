@@ -33,6 +33,19 @@ class Bar:
     value: float | None  # a fraction; None when undefined
 
 
+def scale(lo: float, hi: float, x0: float, x1: float):
+    """The x-coordinate of a value on an axis from ``lo`` (at ``x0``) to ``hi`` (at ``x1``)."""
+    def x(v: float) -> float:
+        return x0 + (v - lo) / (hi - lo) * (x1 - x0)
+
+    return x
+
+
+def svg_open(width: float, height: float, title: str, css: str = "chart") -> str:
+    """The opening tag of a chart: its viewBox, its accessible title."""
+    return (f'<svg class="{css}" viewBox="0 0 {width} {height}" width="100%" role="img" '
+            f'aria-label="{escape(title)}" xmlns="http://www.w3.org/2000/svg">')
+
 
 def band(x, low: float, median: float, high: float, y: float, colour: str) -> list[str]:
     """A P5–P95 range as a bar in ``colour`` with its median as a stroke, on the row at ``y``."""
@@ -53,6 +66,7 @@ def axis(x, lo: float, hi: float, step: float, top: float, bottom: float) -> lis
         out.append(f'<text x="{x(v):.1f}" y="{bottom + 14}" class="tick">{format_number(v, 0, True)}</text>')
     return out
 
+
 def _axis_low(values) -> float:
     low = min([v for v in values if v is not None] + [0.0])
     return -math.ceil(-low * 5 - 1e-9) / 5 if low < 0 else 0.0  # down to the next 20 %
@@ -63,12 +77,10 @@ def bar_chart(bars: list[Bar], colour: str, title: str) -> Markup:
     lo, hi = _axis_low([b.value for b in bars]), 1.0
     x0, x1 = LABEL_W + 8, WIDTH - RIGHT_PAD
 
-    def x(v: float) -> float:
-        return x0 + (v - lo) / (hi - lo) * (x1 - x0)
+    x = scale(lo, hi, x0, x1)
 
     height = TOP + len(bars) * ROW_H + AXIS_H
-    out = [f'<svg class="chart" viewBox="0 0 {WIDTH} {height}" width="100%" role="img" '
-           f'aria-label="{escape(title)}" xmlns="http://www.w3.org/2000/svg">']
+    out = [svg_open(WIDTH, height, title)]
     bottom = TOP + len(bars) * ROW_H
     out += axis(x, lo, hi, 0.2, TOP, bottom)  # grid and axis labels every 20 %
     for i, b in enumerate(bars):
@@ -118,13 +130,11 @@ def spread_chart(rows: list[Spread], colour: str, title: str) -> Markup:
     width, label_w = 460, 158  # three side by side on a landscape page
     x0, x1 = label_w + 8, width - 52
 
-    def x(v: float) -> float:
-        return x0 + (v - lo) / (hi - lo) * (x1 - x0)
+    x = scale(lo, hi, x0, x1)
 
     row_h = 22
     bottom = TOP + len(rows) * row_h
-    out = [f'<svg class="chart" viewBox="0 0 {width} {bottom + AXIS_H}" width="100%" role="img" '
-           f'aria-label="{escape(title)}" xmlns="http://www.w3.org/2000/svg">']
+    out = [svg_open(width, bottom + AXIS_H, title)]
     out += axis(x, lo, hi, 0.2, TOP, bottom)
     for i, r in enumerate(rows):
         y = TOP + i * row_h

@@ -15,7 +15,7 @@ from remanxl.report import names
 from remanxl.report.cells import Column, T, Table, Text, format_number, pointer
 import math
 
-from remanxl.report.charts import GROUP_COLOURS, Spread, axis, band
+from remanxl.report.charts import GROUP_COLOURS, Spread, axis, band, scale, svg_open
 
 RATES = ("SE", "SM", "SW", "RGHG", "RAP", "REF", "RSW")
 
@@ -97,12 +97,10 @@ def tornado_chart(items: list[dict], base, colour: str, title: str) -> Markup:
     width, label_w, row_h, top = 680, 300, 20, 6
     x0, x1 = label_w + 8, width - 60
 
-    def x(v: float) -> float:
-        return x0 + (v - lo) / (hi - lo) * (x1 - x0)
+    x = scale(lo, hi, x0, x1)
 
     bottom = top + len(rows) * row_h
-    out = [f'<svg class="chart tornado" viewBox="0 0 {width} {bottom + 22}" width="100%" role="img" '
-           f'aria-label="{escape(title)}" xmlns="http://www.w3.org/2000/svg">']
+    out = [svg_open(width, bottom + 22, title, "chart tornado")]
     for i, c in enumerate(rows):
         y = top + i * row_h
         label = _input_name(c).en
@@ -132,12 +130,10 @@ def band_chart(rows: list[Spread], colour: str, title: str) -> Markup:
     width, label_w, row_h, top = 680, 200, 22, 6
     x0, x1 = label_w + 8, width - 110
 
-    def x(v: float) -> float:
-        return x0 + (v - lo) / (hi - lo) * (x1 - x0)
+    x = scale(lo, hi, x0, x1)
 
     bottom = top + len(rows) * row_h
-    out = [f'<svg class="chart" viewBox="0 0 {width} {bottom + 22}" width="100%" role="img" '
-           f'aria-label="{escape(title)}" xmlns="http://www.w3.org/2000/svg">']
+    out = [svg_open(width, bottom + 22, title)]
     out += axis(x, lo, hi, step, top, bottom)
     for i, r in enumerate(rows):
         y = top + i * row_h
