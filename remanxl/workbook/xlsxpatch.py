@@ -184,18 +184,14 @@ _EMPTY_SHEET = (f'<worksheet xmlns="{NS}" xmlns:r="{R_NS}"><sheetViews><sheetVie
                 "</worksheet>").encode()
 
 
-def rebuild_sheet(old_xml: bytes, model: SummaryModel, styles: dict[str, int]) -> bytes:
-    """The sheet's XML with remanxl's cells, keeping its views, protection, drawing and the rest.
+def rebuild_sheet(old, model: SummaryModel, styles: dict[str, int]) -> bytes:
+    """The sheet's XML with remanxl's cells, keeping its views, protection, drawing and the rest;
+    ``old`` is the sheet's part as :func:`_top_level` splits it (that parse proves it well-formed).
 
     The kept elements are copied as byte slices of the original part (their boundaries found by an
     XML parser, not by pattern), so their namespaces and attributes stay exactly as the author
     (Excel, openpyxl …) wrote them; the new elements take the root's namespace prefix, if any.
     """
-    return rebuild_split_sheet(_top_level(old_xml), model, styles)  # (the parse proves the old part well-formed)
-
-
-def rebuild_split_sheet(old, model: SummaryModel, styles: dict[str, int]) -> bytes:
-    """:func:`rebuild_sheet` of a part already split by :func:`_top_level`."""
     head, children, tail = old
     prefix = _prefix_of(head)
     dimension, cols, data, merges = render_sheet_data(model, styles)
@@ -418,7 +414,7 @@ class _Prepared:
     def write(self, model: SummaryModel) -> Path:
         from remanxl.workbook import files
 
-        sheet = rebuild_split_sheet(self.old, model, self.styles)
+        sheet = rebuild_sheet(self.old, model, self.styles)
         replaced, added = dict(self.replaced), dict(self.added)
         (added if self.new_part else replaced)[self.part] = sheet
         dst = self.dst
