@@ -489,7 +489,7 @@ def _utf8(xml: bytes) -> bytes:
     return xml
 
 
-_MAIN = NS + " "  # how expat names an element of the main namespace (namespace_separator " ")
+_MAIN = NS + "}"  # how expat names an element of the main namespace (namespace_separator "}", as in _elements)
 
 
 class _SheetFacts:
@@ -506,7 +506,7 @@ class _SheetFacts:
         self._cell_depth = None  # depth of A1's element while inside it
         self._texts: list[str] | None = None
         self._v_done = False
-        parser = expat.ParserCreate(namespace_separator=" ")
+        parser = expat.ParserCreate(namespace_separator="}")
         parser.StartDoctypeDeclHandler = _no_dtd
         parser.StartElementHandler, parser.EndElementHandler = self._start, self._end
         parser.CharacterDataHandler = self._text
@@ -556,7 +556,7 @@ def _shared_string(zf: zipfile.ZipFile, index: int) -> str:
     table of strings can be large)."""
     from xml.parsers import expat
 
-    parser = expat.ParserCreate(namespace_separator=" ")
+    parser = expat.ParserCreate(namespace_separator="}")
     parser.StartDoctypeDeclHandler = _no_dtd
     depth, seen, texts, inside = [0], [-1], [], [None]
 
