@@ -179,8 +179,8 @@ def test_a_far_cell_in_either_group_kills_only_its_reader(tmp_path, inventory_gr
 def test_a_table_whose_sheet_is_not_found_is_read_by_the_heavier_group(tmp_path, monkeypatch, inventory_groups):
     """A table the sheets' relationships do not place (here: the energy table's) is still read, exactly
     once, by the heavier group; the evaluation is unchanged."""
-    real = io.table_sheet_parts
-    monkeypatch.setattr(io, "table_sheet_parts", lambda path: {k: v for k, v in real(path).items() if k != "energy"})
+    real = io.table_parts
+    monkeypatch.setattr(io, "table_parts", lambda zf: {k: v for k, v in real(zf).items() if k != "energy"})
     path = shutil.copy(EXAMPLE, tmp_path / "example.xlsx")
     groups = plan_groups(path)
     assert "Energy" in groups[0].tables and all("Energy" not in g.tables for g in groups[1:])
@@ -192,8 +192,9 @@ def test_a_table_whose_sheet_is_not_found_is_read_by_the_heavier_group(tmp_path,
 
 def test_tables_all_on_one_sheet_are_read_by_one_child(tmp_path, monkeypatch, inventory_groups):
     """Nothing to share between two readers: one child reads every table."""
-    real = io.table_sheet_parts
-    monkeypatch.setattr(io, "table_sheet_parts", lambda path: dict.fromkeys(real(path), real(path)["energy"]))
+    real = io.table_parts
+    monkeypatch.setattr(io, "table_parts", lambda zf: {k: (real(zf)["energy"][0], table)
+                                                       for k, (_, table) in real(zf).items()})
     path = shutil.copy(EXAMPLE, tmp_path / "example.xlsx")
     assert plan_groups(path) is None
     task, hold = start_assessing(path, path.name)

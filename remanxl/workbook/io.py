@@ -20,6 +20,7 @@ from __future__ import annotations
 import gc
 import os
 import threading
+import zipfile
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,7 +30,8 @@ import python_calamine as pc
 from remanxl.i18n import Msg
 from remanxl.sheet.layout import (ALIASES_TABLE, INPUT_SHEETS, READ_TABLES, SETTINGS_TABLE, STYLE_NAMES,
                                   SUMMARY_SHEET)
-from remanxl.workbook.safety import UnsafeWorkbookError, check_cell_extents, check_in_background, table_sheet_parts
+from remanxl.workbook.safety import (UnsafeWorkbookError, check_cell_extents, check_in_background, table_parts,
+                                     table_sheet_parts)
 
 # The reader (and through it the method core) is imported where it is used: a product workbook's reader
 # process is forked before the core loads, and reads while this process loads it (see start_assessing).
@@ -139,10 +141,8 @@ def plan_groups(path: Path) -> list[Group] | None:
     this process assesses the blocks both groups read.  Tables on one sheet stay together (the sheet
     is parsed once); a table whose sheet cannot be found goes to the heavier group.
     """
-    import zipfile
-
-    where = table_sheet_parts(path)
-    with zipfile.ZipFile(path) as zf:  # (table_sheet_parts names only sheets the file holds)
+    with zipfile.ZipFile(path) as zf:  # (table_parts names only sheets the file holds)
+        where = {name: sheet for name, (sheet, _) in table_parts(zf).items()}
         sizes = {part: zf.getinfo(part).file_size for part in set(where.values())}
     sheets: dict[str | None, set] = {}
     for folded, canonical in READ_TABLES.items():
@@ -233,11 +233,8 @@ def start_assessing(path: Path, name: str, split: bool = True, summary: tuple | 
 
 def _sheet_xml_bytes(path: Path) -> int:
     """The XML of the sheets that hold remanxl's tables, in bytes."""
-    import zipfile
-
-    parts = set(table_sheet_parts(path).values())
-    with zipfile.ZipFile(path) as zf:  # (table_sheet_parts names only sheets the file holds)
-        return sum(zf.getinfo(part).file_size for part in parts)
+    with zipfile.ZipFile(path) as zf:  # (table_parts names only sheets the file holds)
+        return sum(zf.getinfo(part).file_size for part in {sheet for sheet, _ in table_parts(zf).values()})
 
 
 def read_file(path: Path, scan: bool = True, verify: bool = False, summary: tuple | None = None):
@@ -383,12 +380,15 @@ def read_blocks(path: Path, scan: bool = True, half=None) -> dict:
     try:
         names = [(name, READ_TABLES[name.casefold()]) for name in wb.table_names
                  if name.casefold() in READ_TABLES and _in_half(READ_TABLES[name.casefold()], half)]
-        where = table_sheet_parts(path)
-        if scan:
-            check_cell_extents(path, _parts_of(names, where, path))
-        tables = {canonical: _table(wb, name, path) for name, canonical in names}
-        blocks = {canonical: _block(t) for canonical, t in tables.items()}
-        _add_outside_values(path, wb, tables, blocks, where)
+        with zipfile.ZipFile(path) as zf:
+            located = table_parts(zf)
+            where = {name: sheet for name, (sheet, _) in located.items()}
+            if scan:
+                check_cell_extents(path, _parts_of(names, where, path))
+            cut = _cut_tables(wb, zf, [name for name, _ in names], located)
+            tables = {canonical: cut.get(name) or _table(wb, name, path) for name, canonical in names}
+            blocks = {canonical: _block(t) for canonical, t in tables.items()}
+            _add_outside_values(path, wb, tables, blocks, where, zf)
         return blocks
     except pc.CalamineError as exc:  # a part calamine cannot parse (the checksum test names damage)
         raise _unreadable(f"{path.name}: cannot read the workbook: {exc}") from None
@@ -396,19 +396,25 @@ def read_blocks(path: Path, scan: bool = True, half=None) -> dict:
         wb.close()
 
 
-def _add_outside_values(path: Path, wb, tables: dict, blocks: dict, where: dict) -> None:
-    """Give each input table's block the values typed beside or below it (see :mod:`.outside`)."""
-    import zipfile
+def _cut_tables(wb, zf, names: list[str], located: dict) -> dict:
+    """The tables that share a sheet, each sheet parsed once (see :mod:`.tables`)."""
+    from remanxl.workbook.tables import cut_tables
+    from remanxl.workbook.xlsxpatch import sheet_parts
 
+    try:
+        sheet_names = {part: name for name, (part, _) in sheet_parts(zf).items()}
+    except (KeyError, ValueError):  # no sheet list calamine could have read either: calamine says why
+        return {}
+    return cut_tables(wb, zf, names, located, sheet_names)
+
+
+def _add_outside_values(path: Path, wb, tables: dict, blocks: dict, where: dict, zf) -> None:
+    """Give each input table's block the values typed beside or below it (see :mod:`.outside`)."""
     from remanxl.workbook.outside import with_outside
 
-    inputs = [c for c in tables if c in INPUT_TABLES]
-    if not inputs:
-        return
-    with zipfile.ZipFile(path) as zf:
-        for canonical in inputs:
-            blocks[canonical] = with_outside(blocks[canonical], zf, where.get(canonical.casefold()), wb,
-                                             tables[canonical])
+    for canonical in (c for c in tables if c in INPUT_TABLES):
+        blocks[canonical] = with_outside(blocks[canonical], zf, where.get(canonical.casefold()), wb,
+                                         tables[canonical])
 def _table(wb, name: str, path: Path):
     """calamine's table ``name``; a table it cannot lay out (a range of its header row alone makes the
     reader panic, an exception outside ``Exception``) is told as the user's problem, with its name."""
@@ -450,8 +456,6 @@ def _parts_of(tables, where: dict[str, str], path: Path) -> set[str]:
 
 
 def _worksheet_parts(path: Path) -> list[str]:
-    import zipfile
-
     with zipfile.ZipFile(path) as zf:
         return [n for n in zf.namelist() if n.startswith("xl/worksheets/") and n.endswith(".xml")]
 

@@ -308,26 +308,31 @@ def table_sheet_parts(path: str | Path) -> dict[str, str]:
 
     Lets a reader scan exactly the sheet it is about to lay out, and no other.
     """
+    with zipfile.ZipFile(path) as zf:
+        return {name: sheet for name, (sheet, _) in table_parts(zf).items()}
+
+
+def table_parts(zf: zipfile.ZipFile) -> dict[str, tuple[str, str]]:
+    """Excel table name (case-folded) → (the worksheet part that holds it, the table's own part)."""
     import posixpath
 
     out = {}
-    with zipfile.ZipFile(path) as zf:
-        names = set(zf.namelist())
-        for rels in (n for n in names if n.startswith("xl/worksheets/_rels/") and n.endswith(".xml.rels")):
-            sheet = "xl/worksheets/" + posixpath.basename(rels)[: -len(".rels")]
-            if sheet not in names:  # relationships of a sheet the file does not hold
+    names = set(zf.namelist())
+    for rels in (n for n in names if n.startswith("xl/worksheets/_rels/") and n.endswith(".xml.rels")):
+        sheet = "xl/worksheets/" + posixpath.basename(rels)[: -len(".rels")]
+        if sheet not in names:  # relationships of a sheet the file does not hold
+            continue
+        for rel in _TABLE_REL.findall(zf.read(rels)):
+            found = _TARGET.search(rel)
+            if found is None:
                 continue
-            for rel in _TABLE_REL.findall(zf.read(rels)):
-                found = _TARGET.search(rel)
-                if found is None:
-                    continue
-                target = found.group(1).decode()
-                part = target.lstrip("/") if target.startswith("/") else posixpath.normpath(
-                    posixpath.join("xl/worksheets", target))
-                if part in names:
-                    m = _TABLE_NAME.search(zf.read(part)[:4096])
-                    if m:
-                        out[m.group(1).decode().casefold()] = sheet
+            target = found.group(1).decode()
+            part = target.lstrip("/") if target.startswith("/") else posixpath.normpath(
+                posixpath.join("xl/worksheets", target))
+            if part in names:
+                m = _TABLE_NAME.search(zf.read(part)[:4096])
+                if m:
+                    out[m.group(1).decode().casefold()] = (sheet, part)
     return out
 
 
