@@ -472,7 +472,12 @@ def _add_language(p) -> None:
                         "the system's language)")
 
 
-def build_parser() -> argparse.ArgumentParser:
+COMMANDS = ("evaluate", "report", "template", "build-addin", "doctor", "factors")
+
+
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The command line's parser; with ``only`` (one of :data:`COMMANDS`), that command's alone: what a
+    run of it needs (each command's arguments cost argparse a millisecond or two to build)."""
     from remanxl import METHOD_VERSION, __version__
 
     parser = argparse.ArgumentParser(
@@ -481,7 +486,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"remanxl {__version__} ({METHOD_VERSION})")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for command in COMMANDS:
+        if only is None or command == only:
+            _ADD[command](sub)
+    return parser
 
+
+def _add_evaluate(sub) -> None:
     p = sub.add_parser(
         "evaluate", help="evaluate workbooks, folders of workbooks or evaluation files (JSON)",
         description="Compute the 14 GB/T 41350 indicators. A workbook (.xlsx/.xlsm made from the remanxl template) "
@@ -507,6 +518,8 @@ def build_parser() -> argparse.ArgumentParser:
     _uncertainty_arguments(p)
     p.set_defaults(func=cmd_evaluate)
 
+
+def _add_report(sub) -> None:
     p = sub.add_parser(
         "report", help="write the evaluation report (HTML or PDF) of a workbook, an evaluation file or a folder",
         description="Write the bilingual evaluation report an auditor reads: product and system boundary, method, "
@@ -526,6 +539,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help="replace an existing file that is not a remanxl report")
     p.set_defaults(func=cmd_report)
 
+
+def _add_template(sub) -> None:
     p = sub.add_parser("template", help="write the evaluation template (or the filled example)",
                        description="Write the bilingual evaluation template workbook.")
     p.add_argument("path", nargs="?", help="where to write it (default ./remanxl_template.xlsx)")
@@ -533,6 +548,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help="replace an existing file")
     p.set_defaults(func=cmd_template)
 
+
+def _add_build_addin(sub) -> None:
     p = sub.add_parser("build-addin", help="build the Excel add-in remanxl.xlam (runs on any OS)",
                        description="Build remanxl.xlam from xlwings' add-in template: VBA wrappers for every "
                                    "REMAN_* function, Function Wizard help and the ribbon. Default: the packaged copy.")
@@ -541,6 +558,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help="replace an existing file that is not a remanxl add-in")
     p.set_defaults(func=cmd_build_addin)
 
+
+def _add_doctor(sub) -> None:
     p = sub.add_parser("doctor", help="check the Excel set-up and print the fix for each problem",
                        description="Check interpreter, xlwings version against the add-in, config file and add-in "
                                    "presence, and print the fix for each of xlwings' classic failures.")
@@ -548,12 +567,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--os", choices=("windows", "macos", "linux"), help="check another platform's layout")
     p.set_defaults(func=cmd_doctor)
 
+
+def _add_factors(sub) -> None:
     p = sub.add_parser("factors", help="list the coefficient tables and their sources",
                        description="List the shipped coefficient tables with version and sources; "
                                    "name one to print all its rows.")
     p.add_argument("table", nargs="?", help="print every row of this table")
     p.set_defaults(func=cmd_factors)
-    return parser
+
+
+_ADD = {"evaluate": _add_evaluate, "report": _add_report, "template": _add_template,
+        "build-addin": _add_build_addin, "doctor": _add_doctor, "factors": _add_factors}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -582,8 +606,35 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_FAILED
 
 
+def run() -> None:
+    """The ``remanxl`` command: :func:`main`, then leave without tearing the interpreter down.
+
+    Python's own shutdown frees the objects of some 300 modules one by one: about 10 ms at the end of
+    every run, which a user waits for (measured), while the operating system takes a process back
+    at once.  What shutdown does that matters is done first: with a thread still working (none of
+    remanxl's commands leaves one) the usual exit is taken; else the exit handlers run and both
+    output streams are flushed (a stream that cannot be, closed or broken, is left to the usual exit,
+    which reports it as always).
+    """
+    import atexit
+    import os
+    import threading
+
+    code = main()
+    if any(t.is_alive() and not t.daemon for t in threading.enumerate() if t is not threading.main_thread()):
+        sys.exit(code)
+    atexit._run_exitfuncs()  # noqa: SLF001 - what the usual exit runs; the standard library's own tests call it
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        sys.exit(code)
+    os._exit(code)
+
+
 def _run(argv) -> int:
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else argv
+    parser = build_parser(argv[0] if argv and argv[0] in COMMANDS else None)
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
         parser.print_help()

@@ -122,3 +122,57 @@ def test_o_never_replaces_an_existing_file_unasked_and_says_so(tmp_path, capsys)
     err = capsys.readouterr().err
     assert "-o never replaces a file unasked" in err and "--force" in err and out.read_bytes() == before
     assert main(["evaluate", str(book), "-o", str(out), "--force"]) == 0
+
+
+def test_each_command_alone_parses_as_in_the_whole_parser():
+    """A run builds only its command's parser: the same arguments come out as from the whole one."""
+    from remanxl.cli import COMMANDS, build_parser
+
+    argv = {"evaluate": ["evaluate", "a.xlsx", "-o", "b.xlsx", "--force", "--lang", "zh"],
+            "report": ["report", "a.xlsx", "--sort", "SE"], "template": ["template", "t.xlsx", "--example"],
+            "build-addin": ["build-addin", "--check"], "doctor": ["doctor", "--os", "linux"],
+            "factors": ["factors", "GWP"]}
+    assert sorted(argv) == sorted(COMMANDS)
+    for command, words in argv.items():
+        alone = build_parser(command)
+        assert [a.dest for a in alone._subparsers._group_actions[0].choices[command]._actions] == \
+            [a.dest for a in build_parser()._subparsers._group_actions[0].choices[command]._actions]
+        assert vars(alone.parse_args(words)) == vars(build_parser().parse_args(words))
+
+
+def test_a_mistyped_command_is_told_with_every_command(capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["evaluat"])
+    assert exc.value.code == 2
+    assert "'evaluate', 'report', 'template', 'build-addin', 'doctor', 'factors'" in capsys.readouterr().err
+
+
+def _run_command(tmp_path, before: str, *argv: str) -> subprocess.CompletedProcess:
+    """``remanxl ARGV`` as the console script runs it (:func:`remanxl.cli.run`), after ``before``."""
+    code = f"import sys\n{before}\nfrom remanxl.cli import run\nrun()\n"
+    return subprocess.run([sys.executable, "-c", code, *argv], capture_output=True, text=True, cwd=tmp_path,
+                          timeout=120)
+
+
+def test_the_command_leaves_with_its_output_whole_and_its_exit_handlers_run(tmp_path):
+    """The quick exit flushes everything written (a large JSON document, not ended by a newline
+    flush) and runs what was registered to run at exit."""
+    done = tmp_path / "atexit.txt"
+    before = f"import atexit\natexit.register(lambda: open({str(done)!r}, 'w').write('ran'))"
+    r = _run_command(tmp_path, before, "evaluate", "--format", "json")
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout)["indicators"]["SE"]["value"] is not None
+    assert done.read_text() == "ran"
+    r = _run_command(tmp_path, "", "evaluate", str(tmp_path / "missing.xlsx"))
+    assert r.returncode == 1 and "no such file" in r.stderr
+
+
+def test_the_command_waits_for_a_thread_still_working(tmp_path):
+    """A thread still working at the end (none of remanxl's commands leaves one) is waited for: the
+    usual exit is taken."""
+    done = tmp_path / "thread.txt"
+    before = ("import threading, time\n"
+              f"threading.Thread(target=lambda: (time.sleep(1.0), open({str(done)!r}, 'w').write('done'))).start()")
+    r = _run_command(tmp_path, before, "factors")
+    assert r.returncode == 0, r.stderr
+    assert done.read_text() == "done"
