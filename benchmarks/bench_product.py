@@ -46,11 +46,20 @@ CONSOLE_SCRIPT = """\
 # -*- coding: utf-8 -*-
 import re
 import sys
-from remanxl.cli import main
+from {module} import {function}
 if __name__ == '__main__':
     sys.argv[0] = re.sub(r'(-script\\.pyw|\\.exe)?$', '', sys.argv[0])
-    sys.exit(main())
+    sys.exit({function}())
 """
+
+
+def console_script(python) -> str:
+    """pip's console script for the ``remanxl`` entry point that pyproject.toml declares."""
+    import tomllib
+
+    with open(C.ROOT / "pyproject.toml", "rb") as fh:
+        module, function = tomllib.load(fh)["project"]["scripts"]["remanxl"].split(":")
+    return CONSOLE_SCRIPT.format(python=python, module=module, function=function)
 
 
 def installed(tmp: Path) -> tuple[str, list[str]]:
@@ -72,7 +81,7 @@ def installed(tmp: Path) -> tuple[str, list[str]]:
     shutil.copytree(Path(remanxl.__file__).parent, package, ignore=shutil.ignore_patterns("__pycache__"))
     compileall.compile_dir(str(package), quiet=1)
     script = bindir / "remanxl"
-    script.write_text(CONSOLE_SCRIPT.format(python=python))
+    script.write_text(console_script(python))
     script.chmod(0o755)
     check = subprocess.run([str(python), "-c", "import remanxl, sys; print(remanxl.__file__)"], cwd=tmp,
                            capture_output=True, text=True, check=True).stdout.strip()
