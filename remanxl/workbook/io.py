@@ -398,6 +398,9 @@ def read_blocks(path: Path, scan: bool = True, half=None) -> dict:
 
 def _cut_tables(wb, zf, names: list[str], located: dict) -> dict:
     """The tables that share a sheet, each sheet parsed once (see :mod:`.tables`)."""
+    sheets = [located[name.casefold()][0] for name in names if name.casefold() in located]
+    if len(set(sheets)) == len(sheets):  # no two on one sheet (a plant ledger's reader): nothing to cut
+        return {}
     from remanxl.workbook.tables import cut_tables
     from remanxl.workbook.xlsxpatch import sheet_parts
 
