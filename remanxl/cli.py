@@ -4,6 +4,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 EXIT_OK, EXIT_INPUT, EXIT_INVALID, EXIT_USAGE = 0, 1, 3, 2
@@ -618,9 +619,11 @@ def run() -> None:
     """
     import atexit
     import os
+    import signal
     import threading
 
     code = main()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the command has ended: Ctrl+C now would only print a traceback
     if any(t.is_alive() and not t.daemon for t in threading.enumerate() if t is not threading.main_thread()):
         sys.exit(code)
     atexit._run_exitfuncs()  # noqa: SLF001 - what the usual exit runs; the standard library's own tests call it
@@ -639,7 +642,32 @@ def _run(argv) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return EXIT_USAGE
-    return args.func(args)
+    with _finished_once_written():
+        return args.func(args)
+
+
+@contextmanager
+def _finished_once_written():
+    """From the moment a file of this process is moved into place, the command finishes: Ctrl+C is
+    ignored from there on (what is left is a few lines of report), so that an interrupt never says
+    that every file is as it was about a file just written, nor leaves it unreported.  (Only the main
+    thread can change how a signal is handled; elsewhere, nothing changes.)"""
+    import signal
+    import threading
+
+    from remanxl.workbook import files
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.getsignal(signal.SIGINT)
+    files.before_replace = lambda: signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        files.before_replace = None
+        if previous is not None:  # (None: a handler not set from Python, which cannot be put back)
+            signal.signal(signal.SIGINT, previous)
 
 
 def _os_message(exc: OSError):

@@ -488,3 +488,36 @@ def test_a_rollup_is_known_by_its_content(book, tmp_path):
     assert not is_rollup(book)  # a product workbook, whatever its name
     (tmp_path / "notes.csv").write_text("file,product\n")
     assert not is_rollup(tmp_path / "notes.csv")
+
+
+@pytest.mark.skipif(not hasattr(os, "kill"), reason="a signal sent to this process")
+@pytest.mark.parametrize("when", ["just before the file is moved into place", "once it is in place"])
+def test_ctrl_c_at_the_moment_of_the_write_is_either_nothing_written_or_a_finished_run(book, monkeypatch, capsys,
+                                                                                       when):
+    """A Ctrl+C just before the workbook is moved into place stops the run with the file as it was
+    (130); one an instant later, the file being in place, is ignored: the run finishes and reports
+    (0), never "every file is as it was" about a file just written.  How Ctrl+C is handled is put back
+    afterwards."""
+    import signal
+
+    from remanxl.workbook import files
+
+    before = book.read_bytes()
+    handler = signal.getsignal(signal.SIGINT)
+    real = files.os.replace
+    if when == "just before the file is moved into place":
+        real_mode = files.carry_over
+        monkeypatch.setattr(files, "carry_over", lambda *a: (real_mode(*a), os.kill(os.getpid(), signal.SIGINT)))
+    else:
+        monkeypatch.setattr(files.os, "replace", lambda *a: (real(*a), os.kill(os.getpid(), signal.SIGINT)))
+    code = main(["evaluate", str(book)])
+    err = capsys.readouterr().err
+    if when == "just before the file is moved into place":
+        assert code == EXIT_INTERRUPTED and "every file is as it was" in err
+        assert book.read_bytes() == before
+    else:
+        assert code == EXIT_OK, err
+        assert book.read_bytes() != before and zipfile.is_zipfile(book)
+    assert leftovers(book.parent) == []
+    assert signal.getsignal(signal.SIGINT) is handler
+    assert files.before_replace is None

@@ -100,6 +100,32 @@ def test_a_blank_among_100000_cells_keeps_the_c_level_path(monkeypatch):
     assert not called
 
 
+@pytest.mark.parametrize("also", ["", "a number blank beside a key", "a number without a key"])
+def test_a_tenth_of_rows_empty_in_both_keeps_the_c_level_path(monkeypatch, also):
+    """A range selected past its table's rows: every tenth row empty in number and key is left out on
+    the C-level path (summed or spilled), as row by row; a number blank beside a key (0) or a number
+    without a key (an error naming its row) among them is told apart as row by row."""
+    n = 10_000
+    q = _column(None if i % 10 == 0 else float(i % 97) + 0.5 for i in range(n))
+    k = _column(None if i % 10 == 0 else ("electricity", "diesel", "heat")[i % 3] for i in range(n))
+    u = _column(None if i % 10 == 0 else ("kWh", "t", "GJ")[i % 3] for i in range(n))
+    if also == "a number blank beside a key":
+        q[15] = [None]
+    elif also == "a number without a key":
+        q[20] = [3.0]
+    slow = _row_by_row(lambda: udfs.REMAN_TCE(q, k, u))
+    slow_column = _row_by_row(lambda: udfs.REMAN_TCE(q, k, u, None, True))
+    called = []
+    real = library._pairs
+    monkeypatch.setattr(library, "_pairs", lambda *a: called.append(1) or real(*a))
+    assert udfs.REMAN_TCE(q, k, u) == slow
+    assert udfs.REMAN_TCE(q, k, u, None, True) == slow_column
+    if also != "a number without a key":
+        assert not called and len(slow_column) == n - n // 10
+    else:
+        assert "row 21" in str(slow)
+
+
 def test_a_number_without_a_key_is_named_by_its_row():
     assert udfs.REMAN_TCE([[1.0], [2.0]], [["electricity"], [None]], [["kWh"], ["kWh"]]) == \
         "#VALUE! energy_type: row 2: expected a key, got an empty cell"

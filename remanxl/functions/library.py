@@ -20,8 +20,8 @@ from __future__ import annotations
 
 import functools
 import math
-from itertools import chain, compress
-from operator import mul, truediv, truth
+from itertools import chain, compress, repeat
+from operator import is_not, mul, truediv, truth
 
 from remanxl.method import indicators as ind
 from remanxl.method.errors import InputError, RemanxlError, UndefinedRateError, excel_precision
@@ -438,7 +438,8 @@ def _mapped_terms(v: list, k: list, u: list, n: int, factor_for, op) -> list | N
 
     An empty number beside a key counts 0 and rows empty in both number and key are left out, as
     :func:`_pairs` does (a few empty numbers are found by C-level searches and looked at one by one;
-    many, with C-level maps and counts and one filtering pass); anything it would refuse (a negative,
+    many, when each row is empty in both or in neither, by one C-level comparison of the two columns'
+    emptiness, else with C-level maps and counts; then one filtering pass); anything it would refuse (a negative,
     non-finite or non-number value, a number without a key) returns None, so the row-by-row path can
     name the first bad cell (a key left empty beside a number fails its factor lookup).
     """
@@ -463,7 +464,10 @@ def _mapped_terms(v: list, k: list, u: list, n: int, factor_for, op) -> list | N
                 v, pairs = list(compress(v, keep)), compress(pairs, keep)
         elif len(k) == n:
             keyed = list(map(truth, k))  # None and "" are the empty keys (a key of spaces is refused below)
-            if False in keyed:  # rows empty in both number and key are left out
+            if False in keyed and list(map(is_not, v, repeat(None))) == keyed:
+                # the usual gaps (a range selected past its table's rows): each row empty in both or in neither
+                v, pairs = list(compress(v, keyed)), compress(pairs, keyed)
+            elif False in keyed:  # rows empty in both number and key are left out
                 kept = list(compress(v, keyed))
                 blank_kept = kept.count(None)
                 if v.count(None) - blank_kept != keyed.count(False):

@@ -157,6 +157,12 @@ def new_file_mode(path: Path) -> None:
     os.chmod(path, 0o666 & ~mask)
 
 
+#: Called, when set, just before :func:`replace` moves a file into place: the command line stops taking
+#: Ctrl+C there (see ``remanxl.cli``), so that an interrupt never lands between a file replaced and the
+#: report that says so.
+before_replace = None
+
+
 def replace(tmp: Path, dst: Path) -> None:
     """Move ``tmp`` over ``dst`` after writing it to disk, with ``dst``'s owner, mode and attributes."""
     with open(tmp, "rb+") as fh:
@@ -165,6 +171,8 @@ def replace(tmp: Path, dst: Path) -> None:
         carry_over(dst, tmp)
     else:
         new_file_mode(tmp)
+    if before_replace is not None:
+        before_replace()
     os.replace(tmp, dst)
 
 
