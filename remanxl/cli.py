@@ -328,8 +328,14 @@ def cmd_evaluate(args) -> int:
             _say(problem)
         if problems:
             return EXIT_USAGE
-    rows = run_batch(books, write=not args.dry_run, jobs=args.jobs, progress=not args.no_progress,
-                     ignore_lock=args.ignore_lock)
+    try:
+        rows = run_batch(books, write=not args.dry_run, jobs=args.jobs, progress=not args.no_progress,
+                         ignore_lock=args.ignore_lock)
+    except KeyboardInterrupt:  # the workbooks finished before it were written: not "every file is as it was"
+        from remanxl.i18n import Msg
+
+        _say(Msg("files.interrupted_batch"))
+        return EXIT_INTERRUPTED
     if not args.dry_run:
         write_rollup(rows, *outputs)
     if args.format == "json":

@@ -521,3 +521,24 @@ def test_ctrl_c_at_the_moment_of_the_write_is_either_nothing_written_or_a_finish
     assert leftovers(book.parent) == []
     assert signal.getsignal(signal.SIGINT) is handler
     assert files.before_replace is None
+
+
+def test_ctrl_c_during_a_batch_says_each_workbook_is_as_it_was_or_evaluated(book, original, monkeypatch):
+    """A folder interrupted after its first workbook was written: 130, a line that does not say every
+    file is as it was (the first one was evaluated), the second untouched, no roll-up."""
+    from remanxl.workbook import batch
+
+    other = Path(shutil.copy(original, book.parent / "other.xlsx"))
+    before, other_before = book.read_bytes(), other.read_bytes()
+    real = batch._one
+
+    def first_then_ctrl_c(paths, *args, **kwargs):
+        real(str(paths[0]), True, True)  # book.xlsx (the batch takes the folder in name order)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(batch, "run_batch", first_then_ctrl_c)
+    code, err = run("evaluate", book.parent, "--no-progress")
+    assert code == EXIT_INTERRUPTED
+    assert "each workbook is as it was or completely evaluated" in err and "every file is as it was" not in err
+    assert book.read_bytes() != before and zipfile.is_zipfile(book) and other.read_bytes() == other_before
+    assert not list(book.parent.glob("remanxl_rollup*")) and leftovers(book.parent) == []

@@ -46,6 +46,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "files.file_read_only": ("the file is read-only", "该文件只读"),
     "files.os_error": ("cannot write {path}: {why} (nothing was changed)", "无法写入 {path}:{why}(未做任何修改)"),
     "files.interrupted": ("interrupted; every file is as it was", "已中断;所有文件保持原样"),
+    "files.interrupted_batch": ("interrupted; each workbook is as it was or completely evaluated (those finished "
+                                "before the interrupt were written); the roll-up was not written",
+                                "已中断;每个工作簿要么保持原样,要么已完整评价(中断前完成的已写入);汇总表未写入"),
     "files.too_deep": ("{path}: nested too deeply ({why}); an evaluation file is a few levels deep",
                        "{path}:嵌套过深({why});评价文件只有几层"),
     "files.internal": ("internal error ({why}); nothing was written; please report it with the file",
