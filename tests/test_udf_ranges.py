@@ -88,16 +88,23 @@ def test_a_blank_among_100000_cells_keeps_the_c_level_path(monkeypatch):
     u = _column(("kWh", "t", "GJ")[i % 3] for i in range(n))
     q[10], k[10], u[10] = [None], [None], [None]  # an empty row
     q[20] = [None]  # an empty number beside a key: counts 0
-    slow = _row_by_row(lambda: udfs.REMAN_TCE(q, k, u))
-    slow_column = _row_by_row(lambda: udfs.REMAN_TCE(q, k, u, None, True))
+    (total, column), row_by_row = _as_called(monkeypatch, q, k, u)
+    assert (total, column) == _row_by_row(lambda: _tce_both(q, k, u))
+    assert len(column) == n - 1 and column[19] == [0.0]  # the empty row is left out, the empty number is 0
+    assert not row_by_row
+
+
+def _tce_both(q, k, u):
+    """REMAN_TCE of the ranges, summed and spilled."""
+    return udfs.REMAN_TCE(q, k, u), udfs.REMAN_TCE(q, k, u, None, True)
+
+
+def _as_called(monkeypatch, q, k, u):
+    """:func:`_tce_both` as a worksheet calls it, and whether it went row by row."""
     called = []
     real = library._pairs
     monkeypatch.setattr(library, "_pairs", lambda *a: called.append(1) or real(*a))
-    assert udfs.REMAN_TCE(q, k, u) == slow
-    column = udfs.REMAN_TCE(q, k, u, None, True)
-    assert column == slow_column
-    assert len(column) == n - 1 and column[19] == [0.0]  # the empty row is left out, the empty number is 0
-    assert not called
+    return _tce_both(q, k, u), bool(called)
 
 
 @pytest.mark.parametrize("also", ["", "a number blank beside a key", "a number without a key"])
@@ -113,17 +120,13 @@ def test_a_tenth_of_rows_empty_in_both_keeps_the_c_level_path(monkeypatch, also)
         q[15] = [None]
     elif also == "a number without a key":
         q[20] = [3.0]
-    slow = _row_by_row(lambda: udfs.REMAN_TCE(q, k, u))
-    slow_column = _row_by_row(lambda: udfs.REMAN_TCE(q, k, u, None, True))
-    called = []
-    real = library._pairs
-    monkeypatch.setattr(library, "_pairs", lambda *a: called.append(1) or real(*a))
-    assert udfs.REMAN_TCE(q, k, u) == slow
-    assert udfs.REMAN_TCE(q, k, u, None, True) == slow_column
+    slow = _row_by_row(lambda: _tce_both(q, k, u))
+    fast, row_by_row = _as_called(monkeypatch, q, k, u)
+    assert fast == slow
     if also != "a number without a key":
-        assert not called and len(slow_column) == n - n // 10
+        assert not row_by_row and len(slow[1]) == n - n // 10
     else:
-        assert "row 21" in str(slow)
+        assert "row 21" in str(slow[0])
 
 
 def test_a_number_without_a_key_is_named_by_its_row():
