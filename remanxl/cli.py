@@ -634,8 +634,9 @@ def run() -> None:
         sys.exit(code)
     atexit._run_exitfuncs()  # noqa: SLF001 - what the usual exit runs; the standard library's own tests call it
     try:
-        sys.stdout.flush()
-        sys.stderr.flush()
+        for stream in (sys.stdout, sys.stderr):
+            if stream is not None:  # (None under pythonw.exe)
+                stream.flush()
     except (OSError, ValueError):
         sys.exit(code)
     os._exit(code)

@@ -176,3 +176,9 @@ def test_the_command_waits_for_a_thread_still_working(tmp_path):
     r = _run_command(tmp_path, before, "factors")
     assert r.returncode == 0, r.stderr
     assert done.read_text() == "done"
+
+
+def test_the_command_leaves_cleanly_without_an_output_stream(tmp_path):
+    """Under pythonw.exe there is no standard output (None): nothing to flush, the usual exit code."""
+    r = _run_command(tmp_path, "sys.stdout = None", "factors")
+    assert r.returncode == 0 and "Traceback" not in r.stderr
