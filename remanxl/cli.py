@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from contextlib import contextmanager
 from pathlib import Path
@@ -107,6 +106,8 @@ def _emit(ev, fmt: str, lang: str = "en", uncertainty=None, simulation=None) -> 
         out = ev.to_dict()
         for symbol, d in (extra or {}).items():
             out["indicators"][symbol].update(d)
+        import json
+
         json.dump(out, sys.stdout, ensure_ascii=False, indent=1)
         sys.stdout.write("\n")
     else:
@@ -339,6 +340,8 @@ def cmd_evaluate(args) -> int:
     if not args.dry_run:
         write_rollup(rows, *outputs)
     if args.format == "json":
+        import json
+
         from remanxl.workbook.batch import ROLLUP_HEADERS, rollup_rows
 
         json.dump([dict(zip(ROLLUP_HEADERS, r)) for r in rollup_rows(rows)], sys.stdout, ensure_ascii=False, indent=1)
