@@ -12,7 +12,8 @@ import pytest
 import remanxl.workbook.io as io
 from remanxl.sheet.engine import assess
 from remanxl.sheet.layout import READ_TABLES
-from remanxl.workbook.io import evaluate_workbook, plan_groups, read_blocks, start_assessing, table_sheet_parts
+from remanxl.workbook.io import evaluate_workbook, plan_groups, read_blocks, start_assessing
+from remanxl.workbook.safety import table_sheet_parts
 from workbook_fixtures import FAR_ROW, child_processes, replaced
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "templates" / "remanxl_example.xlsx"

@@ -30,8 +30,7 @@ import python_calamine as pc
 from remanxl.i18n import Msg
 from remanxl.sheet.layout import (ALIASES_TABLE, INPUT_SHEETS, READ_TABLES, SETTINGS_TABLE, STYLE_NAMES,
                                   SUMMARY_SHEET)
-from remanxl.workbook.safety import (UnsafeWorkbookError, check_cell_extents, check_in_background, table_parts,
-                                     table_sheet_parts)
+from remanxl.workbook.safety import UnsafeWorkbookError, check_cell_extents, check_in_background, table_parts
 
 # The reader (and through it the method core) is imported where it is used: a product workbook's reader
 # process is forked before the core loads, and reads while this process loads it (see start_assessing).
