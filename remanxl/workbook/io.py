@@ -387,7 +387,7 @@ def read_blocks(path: Path, scan: bool = True, half=None) -> dict:
             cut = _cut_tables(wb, zf, [name for name, _ in names], located)
             tables = {canonical: cut.get(name) or _table(wb, name, path) for name, canonical in names}
             blocks = {canonical: _block(t) for canonical, t in tables.items()}
-            _add_outside_values(path, wb, tables, blocks, where, zf)
+            _add_outside_values(wb, tables, blocks, where, zf)
         return blocks
     except pc.CalamineError as exc:  # a part calamine cannot parse (the checksum test names damage)
         raise _unreadable(f"{path.name}: cannot read the workbook: {exc}") from None
@@ -410,13 +410,15 @@ def _cut_tables(wb, zf, names: list[str], located: dict) -> dict:
     return cut_tables(wb, zf, names, located, sheet_names)
 
 
-def _add_outside_values(path: Path, wb, tables: dict, blocks: dict, where: dict, zf) -> None:
+def _add_outside_values(wb, tables: dict, blocks: dict, where: dict, zf) -> None:
     """Give each input table's block the values typed beside or below it (see :mod:`.outside`)."""
     from remanxl.workbook.outside import with_outside
 
     for canonical in (c for c in tables if c in INPUT_TABLES):
         blocks[canonical] = with_outside(blocks[canonical], zf, where.get(canonical.casefold()), wb,
                                          tables[canonical])
+
+
 def _table(wb, name: str, path: Path):
     """calamine's table ``name``; a table it cannot lay out (a range of its header row alone makes the
     reader panic, an exception outside ``Exception``) is told as the user's problem, with its name."""
