@@ -13,8 +13,7 @@ import remanxl.workbook.io as io
 from remanxl.sheet.engine import assess
 from remanxl.sheet.layout import READ_TABLES
 from remanxl.workbook.io import evaluate_workbook, plan_groups, read_blocks, start_assessing
-from remanxl.workbook.safety import table_sheet_parts
-from workbook_fixtures import FAR_ROW, child_processes, replaced
+from workbook_fixtures import FAR_ROW, child_processes, replaced, table_sheet_parts
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "templates" / "remanxl_example.xlsx"
 

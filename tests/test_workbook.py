@@ -17,7 +17,8 @@ from remanxl.workbook.io import read_blocks
 from remanxl.sheet.reader import read_tables
 from remanxl.workbook.xlsxpatch import sheet_parts
 from spec_vectors import t1_input, t2_input, t3_input, t4_input, t5_input, vector
-from workbook_fixtures import FAR_ROW, busy_workbook, child_processes, parts, replaced, rewrite_zip, vector_workbook
+from workbook_fixtures import (FAR_ROW, busy_workbook, child_processes, parts, replaced, rewrite_zip, table_sheet_parts,
+                               vector_workbook)
 
 TOL = 1e-4
 EXAMPLE = Path(__file__).resolve().parents[1] / "templates" / "remanxl_example.xlsx"
@@ -577,7 +578,6 @@ def test_problems_of_both_halves_are_reported_together(tmp_path, capsys, split_a
 def test_a_far_cell_kills_only_its_own_reader(tmp_path, split_always, table):
     """One half dies on a cell at XFD1048576; the other half is joined or stopped, the file is refused
     and left as it was, and no child process is left behind."""
-    from remanxl.workbook.safety import table_sheet_parts
 
     part = table_sheet_parts(EXAMPLE)[table]
     path = replaced(EXAMPLE, tmp_path / "far.xlsx", {part: [(b"</sheetData>", FAR_ROW + b"</sheetData>")]})
@@ -611,7 +611,6 @@ def test_a_damaged_part_is_refused_before_anything_is_written(tmp_path, monkeypa
     """The checksum test runs beside the reading (for the ledger's sheet, after its parse when the
     halves are split); a mismatch refuses the file, whichever part it is in."""
     import remanxl.workbook.io
-    from remanxl.workbook.safety import table_sheet_parts
     from remanxl.workbook.safety import UnsafeWorkbookError, verify_checksums
 
     if split:
@@ -662,7 +661,6 @@ def test_without_fork_the_file_is_read_in_process_after_the_reference_scan(tmp_p
     """Where the operating system cannot fork (Windows), the same evaluation comes from one in-process
     reading, and a far cell is refused by the cell-reference scan before calamine lays the sheet out."""
     import remanxl.workbook.isolation
-    from remanxl.workbook.safety import table_sheet_parts
 
     monkeypatch.setattr(remanxl.workbook.isolation, "CAN_FORK", False)
     path = shutil.copy(EXAMPLE, tmp_path / "example.xlsx")
@@ -684,7 +682,6 @@ def test_a_part_the_reader_cannot_parse_is_reported_not_raised(tmp_path, monkeyp
     import re
 
     import remanxl.workbook.io
-    from remanxl.workbook.safety import table_sheet_parts
 
     if split:
         monkeypatch.setattr(remanxl.workbook.io, "SPLIT_BYTES", 0)
@@ -710,7 +707,6 @@ def test_reading_problems_of_both_halves_come_in_one_readings_order(tmp_path, sp
     reading of every table lists them (tables first, then settings)."""
     from remanxl.sheet.reader import read_tables
     from remanxl.workbook.io import read_blocks
-    from remanxl.workbook.safety import table_sheet_parts
 
     where = table_sheet_parts(EXAMPLE)
     header = b"Qty per product"
@@ -733,7 +729,6 @@ def test_relationships_of_a_missing_sheet_do_not_crash_the_reading(tmp_path, spl
     file lacks: the table is not placed on that sheet, and the file reads as before."""
     import re
 
-    from remanxl.workbook.safety import table_sheet_parts
 
     ledger = table_sheet_parts(EXAMPLE)["parts"]
     ledger_rels = ledger.replace("worksheets/", "worksheets/_rels/") + ".rels"

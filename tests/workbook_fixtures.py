@@ -173,3 +173,11 @@ def child_processes() -> set[int]:
         except FileNotFoundError:  # a thread (the checksum test's, say) ended meanwhile: it has no children
             continue
     return pids
+
+
+def table_sheet_parts(path: Path) -> dict[str, str]:
+    """Excel table name (case-folded) → the worksheet part that holds it."""
+    from remanxl.workbook.safety import table_parts
+
+    with zipfile.ZipFile(path) as zf:
+        return {name: sheet for name, (sheet, _) in table_parts(zf).items()}

@@ -382,5 +382,5 @@ def default_factors() -> FactorSet:
 
 
 def table_files() -> dict[str, str]:
-    """Table name → file name of the shipped CSV (used by tests and the CLI)."""
+    """Table name → file name of the shipped CSV (the tests read the files themselves)."""
     return {m["table"]: m["file"] for m in csv.DictReader(io.StringIO(_data("tables.csv")))}

@@ -363,10 +363,9 @@ class _Groups:
         return finish(inventory, half)
 
 
-def read_blocks(path: Path, scan: bool = True, half=None) -> dict:
-    """Every remanxl table of a workbook file, each read in one call by python-calamine; with ``half``,
-    the tables that half of an assessment reads (``"parts"``: the ledger and the settings;
-    ``"inventory"``: all but the ledger), or those of a set of canonical names (a :class:`Group`'s).
+def read_blocks(path: Path, scan: bool = True, wanted: frozenset | set | None = None) -> dict:
+    """Every remanxl table of a workbook file (with ``wanted``, those of these canonical names: a
+    :class:`Group`'s), each sheet parsed once by python-calamine.
 
     With ``scan``, the cell references of the sheets about to be read are scanned first
     (:func:`~remanxl.workbook.safety.check_cell_extents`): calamine lays a sheet out densely, so one
@@ -378,7 +377,7 @@ def read_blocks(path: Path, scan: bool = True, half=None) -> dict:
         raise _unreadable(f"{path.name}: cannot read the workbook: {exc}") from None
     try:
         names = [(name, READ_TABLES[name.casefold()]) for name in wb.table_names
-                 if name.casefold() in READ_TABLES and _in_half(READ_TABLES[name.casefold()], half)]
+                 if name.casefold() in READ_TABLES and (wanted is None or READ_TABLES[name.casefold()] in wanted)]
         with zipfile.ZipFile(path) as zf:
             located = table_parts(zf)
             where = {name: sheet for name, (sheet, _) in located.items()}
@@ -438,18 +437,6 @@ def _unreadable(message):
     from remanxl.sheet.located import Located, WorkbookReadError
 
     return WorkbookReadError([Located.whole_file(message)])
-
-
-def _in_half(canonical: str, half) -> bool:
-    """Whether a reading of ``half`` reads table ``canonical``: None, every table; ``"parts"``, the
-    ledger and what its sums need; ``"inventory"``, all but the ledger; else a set of canonical names."""
-    if half is None:
-        return True
-    if half == "parts":
-        return canonical in _LEDGER_READS
-    if half == "inventory":
-        return canonical != _LARGE_TABLE
-    return canonical in half
 
 
 def _parts_of(tables, where: dict[str, str], path: Path) -> set[str]:

@@ -303,17 +303,12 @@ _TABLE_REL = re.compile(rb'<Relationship\b[^>]*/table"[^>]*/>|<Relationship\b[^>
 _TARGET = re.compile(rb'Target="([^"]+)"')
 
 
-def table_sheet_parts(path: str | Path) -> dict[str, str]:
-    """Excel table name (case-folded) → the worksheet part that holds it, from the sheets' relationships.
+def table_parts(zf: zipfile.ZipFile) -> dict[str, tuple[str, str]]:
+    """Excel table name (case-folded) → (the worksheet part that holds it, the table's own part), from the
+    sheets' relationships.
 
     Lets a reader scan exactly the sheet it is about to lay out, and no other.
     """
-    with zipfile.ZipFile(path) as zf:
-        return {name: sheet for name, (sheet, _) in table_parts(zf).items()}
-
-
-def table_parts(zf: zipfile.ZipFile) -> dict[str, tuple[str, str]]:
-    """Excel table name (case-folded) → (the worksheet part that holds it, the table's own part)."""
     import posixpath
 
     out = {}
