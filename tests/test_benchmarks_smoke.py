@@ -69,7 +69,6 @@ def test_bench_evaluate_runs(tmp_path):
     assert res["ratio_vs_floor"] > 0 and res["libreoffice"] is None
     stages = res["stages"]  # a small workbook: one child reads every table
     assert [g["tables"] for g in stages["groups"]] == ["all"]
-    assert stages["critical_path_s"] <= stages["one_process_s"] + stages["plan_s"]
     heavy = res["inventory_heavy"]
     assert heavy["agreement"]["agrees"], heavy["agreement"]
     assert heavy["stages"]["rows"]["parts"] == 20 and sum(heavy["stages"]["rows"].values()) == 320

@@ -149,9 +149,12 @@ def test_a_mistyped_command_is_told_with_every_command(capsys):
 
 def _run_command(tmp_path, before: str, *argv: str) -> subprocess.CompletedProcess:
     """``remanxl ARGV`` as the console script runs it (:func:`remanxl.cli.run`), after ``before``."""
+    import os
+
     code = f"import sys\n{before}\nfrom remanxl.cli import run\nrun()\n"
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}  # output buffered, as a user's is
     return subprocess.run([sys.executable, "-c", code, *argv], capture_output=True, text=True, cwd=tmp_path,
-                          timeout=120)
+                          timeout=120, env=env)
 
 
 def test_the_command_leaves_with_its_output_whole_and_its_exit_handlers_run(tmp_path):

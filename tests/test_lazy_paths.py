@@ -80,7 +80,7 @@ def test_rollup_reads_back_with_formats_and_table(tmp_path, rows):
     assert batch.is_rollup(tmp_path / "r.xlsx")
     wb = load_workbook(tmp_path / "r.xlsx")
     ws = wb["Roll-up 汇总"]
-    assert ws.freeze_panes == "B2"
+    assert ws.freeze_panes == "B2" and ws.sheet_view.pane.state == "frozen"
     expected = batch.rollup_rows(rows)
     got = [[c.value for c in row] for row in ws.iter_rows(min_row=2, max_col=len(batch.ROLLUP_HEADERS))]
     for want, have in zip(expected, got):

@@ -74,6 +74,15 @@ def test_a_plant_ledger_is_summed_in_a_group_of_its_own_reading(ledger_group):
     assert "Parts" in ledger.tables and {"Parts", "Settings", "Aliases"} <= ledger.reads
 
 
+def test_a_summed_ledger_weighs_more_than_its_xml(ledger_group, monkeypatch):
+    """Its reader also validates and sums: weighed heavily enough, the ledger's sheet is a group alone
+    (the other tables go to the other reader), and it starts first."""
+    monkeypatch.setattr(io, "LEDGER_WEIGHT", 1e6)
+    groups = plan_groups(EXAMPLE)
+    assert groups[0].sums_ledger and groups[0].tables == {"Parts"}
+    _cover_every_table_once(groups, EXAMPLE)
+
+
 def test_a_small_workbook_is_read_by_one_child():
     assert plan_groups(EXAMPLE) is None  # the example's sheets are far below the thresholds
 

@@ -127,6 +127,30 @@ def test_a_table_whose_header_cells_differ_from_its_column_names_is_left_to_cala
     assert wb.get_table_by_name("First").columns[-1] == "Flags"
 
 
+def test_read_blocks_asks_calamine_only_for_the_tables_alone_on_their_sheet(monkeypatch):
+    """The Factors sheet's thirteen tables are cut from one parse; calamine reads the other nine itself."""
+    import remanxl.workbook.io as io
+
+    asked = []
+    real = io._table
+    monkeypatch.setattr(io, "_table", lambda wb, name, path: asked.append(name) or real(wb, name, path))
+    blocks = read_blocks(SHIPPED[0])
+    assert len(asked) == 9 and "GWP" in blocks and "GWP" not in asked
+
+
+def test_a_table_looked_for_in_another_tables_part_is_left_to_calamine(tmp_path):
+    """A map that sends each table to the other's part (the names then differ) cuts nothing."""
+    path = _two_tables(tmp_path / "two.xlsx")
+    wb = pc.CalamineWorkbook.from_path(str(path), load_tables=True)
+    with zipfile.ZipFile(path) as zf:
+        sheet_names = {part: name for name, (part, _) in sheet_parts(zf).items()}
+        parts = table_parts(zf)
+        swapped = {**parts, "first": (parts["first"][0], parts["second"][1]),
+                   "second": (parts["second"][0], parts["first"][1])}
+        assert cut_tables(wb, zf, ["First", "Second"], swapped, sheet_names) == {}
+        assert sorted(cut_tables(wb, zf, ["First", "Second"], parts, sheet_names)) == ["First", "Second"]
+
+
 def test_read_blocks_gives_the_same_blocks_whether_tables_are_cut_or_read_by_calamine(tmp_path, monkeypatch):
     import remanxl.workbook.io as io
 

@@ -107,23 +107,23 @@ def _as_called(monkeypatch, q, k, u):
     return _tce_both(q, k, u), bool(called)
 
 
-@pytest.mark.parametrize("also", ["", "a number blank beside a key", "a number without a key"])
+@pytest.mark.parametrize("also", ["", "a number blank beside a key", "a number without a key", "a zero without a key"])
 def test_a_tenth_of_rows_empty_in_both_keeps_the_c_level_path(monkeypatch, also):
     """A range selected past its table's rows: every tenth row empty in number and key is left out on
     the C-level path (summed or spilled), as row by row; a number blank beside a key (0) or a number
-    without a key (an error naming its row) among them is told apart as row by row."""
+    without a key, zero or not (an error naming its row), among them is told apart as row by row."""
     n = 10_000
     q = _column(None if i % 10 == 0 else float(i % 97) + 0.5 for i in range(n))
     k = _column(None if i % 10 == 0 else ("electricity", "diesel", "heat")[i % 3] for i in range(n))
     u = _column(None if i % 10 == 0 else ("kWh", "t", "GJ")[i % 3] for i in range(n))
     if also == "a number blank beside a key":
         q[15] = [None]
-    elif also == "a number without a key":
-        q[20] = [3.0]
+    elif also in ("a number without a key", "a zero without a key"):
+        q[20] = [3.0 if also == "a number without a key" else 0.0]  # (a zero is a number typed, not an empty cell)
     slow = _row_by_row(lambda: _tce_both(q, k, u))
     fast, row_by_row = _as_called(monkeypatch, q, k, u)
     assert fast == slow
-    if also != "a number without a key":
+    if also in ("", "a number blank beside a key"):
         assert not row_by_row and len(slow[1]) == n - n // 10
     else:
         assert "row 21" in str(slow[0])
