@@ -20,6 +20,8 @@ def _say(msg) -> None:
     sys.stderr.write(f"remanxl: {tr(msg, 'both')}\n")
 
 
+#: True in the ``remanxl`` command's own process (see :func:`run`), which ends when its command does.
+_ENDS_PROCESS = False
 MAX_PROBLEMS_SHOWN = 50  # a terminal full; the rest are counted (--all-problems lists them)
 
 
@@ -183,11 +185,15 @@ def _evaluate_json(path: Path, fmt: str, lang: str = "en", show_all: bool = Fals
 def _evaluate_book(path: Path, output, fmt: str, write: bool, lang: str = "en", show_all: bool = False,
                    uncertainty=None, ignore_lock: bool = False) -> int:
     from remanxl.workbook.io import evaluate_workbook
+    from remanxl.workbook.isolation import keep_all_until_exit, keep_until_exit
     from remanxl.workbook.safety import UnsafeWorkbookError
 
+    if _ENDS_PROCESS:  # one workbook, and the process ends with it: nothing it made is freed one by one
+        keep_all_until_exit()
     try:
         outcome = evaluate_workbook(path, output, write=write, uncertainty=uncertainty,  # bands on the Dashboard
                                     ignore_lock=ignore_lock)
+        keep_until_exit(outcome)
     except UnsafeWorkbookError as exc:
         from remanxl.i18n import tr
 
@@ -631,6 +637,8 @@ def run() -> None:
     import signal
     import threading
 
+    global _ENDS_PROCESS
+    _ENDS_PROCESS = True
     code = main()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the command has ended: Ctrl+C now would only print a traceback
     if any(t.is_alive() and not t.daemon for t in threading.enumerate() if t is not threading.main_thread()):

@@ -185,3 +185,40 @@ def test_the_command_leaves_cleanly_without_an_output_stream(tmp_path):
     """Under pythonw.exe there is no standard output (None): nothing to flush, the usual exit code."""
     r = _run_command(tmp_path, "sys.stdout = None", "factors")
     assert r.returncode == 0 and "Traceback" not in r.stderr
+
+
+def test_the_command_keeps_what_one_workbook_made_until_it_leaves(tmp_path):
+    """``remanxl evaluate BOOK`` ends with its workbook: the cyclic collector stays off and the outcome is
+    held until the process leaves (nothing is freed one by one); the summary is written as always."""
+    from remanxl import load_example
+    from remanxl.workbook.template import build_template
+
+    book = build_template(tmp_path / "book.xlsx", load_example())
+    probe = tmp_path / "probe.json"
+    before = ("import atexit, gc, json\n"
+              "from remanxl.workbook import isolation\n"
+              f"atexit.register(lambda: open({str(probe)!r}, 'w').write(json.dumps(\n"
+              "    [gc.isenabled(), [type(o).__name__ for o in isolation._KEPT]])))")
+    r = _run_command(tmp_path, before, "evaluate", str(book), "-o", str(tmp_path / "out.xlsx"))
+    assert r.returncode == 0, r.stderr
+    enabled, kept = json.loads(probe.read_text())
+    assert enabled is False
+    assert "Outcome" in kept
+    assert (tmp_path / "out.xlsx").exists()
+
+
+def test_main_in_a_process_that_goes_on_leaves_the_collector_and_memory_alone(tmp_path):
+    """Called as a function (a test runner, a host that goes on), ``main`` changes nothing of the
+    process: the collector stays on and nothing is held for the exit."""
+    import gc
+
+    from remanxl import load_example
+    from remanxl.workbook import isolation
+    from remanxl.workbook.template import build_template
+
+    book = build_template(tmp_path / "book.xlsx", load_example())
+    kept = len(isolation._KEPT)
+    assert gc.isenabled()
+    assert main(["evaluate", str(book), "-o", str(tmp_path / "out.xlsx")]) == 0
+    assert gc.isenabled()
+    assert len(isolation._KEPT) == kept

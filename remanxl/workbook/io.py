@@ -336,7 +336,8 @@ class _Groups:
         self.groups, self.children, self.name = groups, children, name
 
     def result(self):
-        from remanxl.sheet.engine import assess, assess_inventory, finish, portable
+        from remanxl.sheet.engine import assess_inventory, assess_parts, finish, portable
+        from remanxl.workbook.isolation import keep_until_exit
 
         pending = sorted(zip(self.groups, self.children), key=lambda pair: pair[0].sums_ledger)  # the ledger's last
         blocks, prints, half, inventory = {}, {}, None, None
@@ -356,10 +357,11 @@ class _Groups:
             for _, child in pending:  # (a child that has answered is gone)
                 child.discard()
             raise
-        if half is None:
-            return assess(blocks, self.name, prints)
         if inventory is None:
             inventory = assess_inventory(blocks, self.name, fingerprint=prints)
+        if half is None:
+            half = assess_parts(blocks, fingerprint=prints)
+        keep_until_exit(blocks, inventory, half)  # (where the process ends with this workbook: see there)
         return finish(inventory, half)
 
 
