@@ -125,35 +125,39 @@ def sum_ledger(rows: list[Row], settings: Settings, problem) -> Ledger:
     treat_, new_mass_, consumable_ = column("old_part_treatment"), column("new_unit_mass_kg"), column("consumable")
     optional = {"intact_count": "has_intact", "washable_count": "has_washable", "cleaned_count": "has_cleaned"}
     counts = {c: column(c) for c in optional}
+    blanks = {c: counts[c].count(None) for c in optional}  # cells left blank, by column
     for name, flag in optional.items():
-        given = len(rows) - counts[name].count(None)
+        given = len(rows) - blanks[name]
         if given:
             setattr(ledger, flag, True)
             if given != len(rows):
                 for r, v in zip(rows, counts[name]):
                     if v is None:
                         problem(r, name, Msg("parts.count_blank"))
-    i_, w_, c_ = counts["intact_count"], counts["washable_count"], counts["cleaned_count"]
 
     # Rows lacking a required cell were reported by the parser; the others are checked, and a row
     # with a fault of its own is left out of every sum.  The checks and the sums run on whole
-    # columns with C-level iteration (map, compress): a plant ledger has tens of thousands of rows.
+    # columns with C-level iteration (map, compress): a plant ledger has tens of thousands of rows,
+    # and each pass over one of its columns costs a millisecond or more, so none is made twice.
     size = len(rows)
-    if None in q_ or None in m_ or None in fate_:
+    q_blank = None in q_
+    if q_blank or None in m_ or None in fate_:
         complete = {k for k, cells in enumerate(zip(q_, m_, fate_)) if None not in cells}
     else:
         complete = None  # every row
     replaced_ = list(map(eq, fate_, repeat("replaced")))
     faulty = set()
-    for counts_of in (i_, w_, c_):
-        if None in counts_of or None in q_:
+    for name, counts_of in counts.items():
+        if blanks[name] or q_blank:
             faulty.update(k for k, (v, q) in enumerate(zip(counts_of, q_)) if v is not None and q is not None and v > q)
         elif any(map(gt, counts_of, q_)):
             faulty.update(compress(range(size), map(gt, counts_of, q_)))
     # a treatment if and only if replaced; a new part mass only if replaced
     no_treatment = list(map(is_, treat_, repeat(None)))
     faulty.update(k for k in compress(range(size), map(eq, replaced_, no_treatment)) if fate_[k] is not None)
-    faulty.update(compress(range(size), map(and_, map(is_not, new_mass_, repeat(None)), map(not_, replaced_))))
+    new_mass_given = None if new_mass_.count(None) == size else list(map(is_not, new_mass_, repeat(None)))
+    if new_mass_given is not None:
+        faulty.update(compress(range(size), map(and_, new_mass_given, map(not_, replaced_))))
     if complete is not None:
         faulty &= complete
     for k in sorted(faulty):
@@ -174,19 +178,14 @@ def sum_ledger(rows: list[Row], settings: Settings, problem) -> Ledger:
     def pick(values, mask):
         return values if mask is None else compress(values, mask)
 
-    def amount(mask, count_of, mass_of=None) -> Amount:
-        """Counts (× N) and masses (count × N × unit mass) of the rows ``mask`` selects (None: every row)."""
-        if mass_of is None:  # an optional count column: blank cells are left out by the mask first
-            qn = scaled(list(pick(count_of, mask)))
-            return Amount(math.fsum(qn), math.fsum(map(mul, qn, pick(m_, mask))))
-        return Amount(math.fsum(pick(count_of, mask)), math.fsum(pick(mass_of, mask)))
-
-    def given(values):
-        return list(map(is_not, values, repeat(None)))
+    def amount(mask, counted, masses) -> Amount:
+        """The counts and masses of the rows ``mask`` selects (None: every row)."""
+        return Amount(math.fsum(pick(counted, mask)), math.fsum(pick(masses, mask)))
 
     keep = both(good, list(map(not_, consumable_)))
-    core = both(good, list(map(_CORE_DERIVED.__contains__, fate_)))
-    replaced = both(good, list(map(not_, map(_CORE_DERIVED.__contains__, fate_))))
+    in_core = list(map(_CORE_DERIVED.__contains__, fate_))
+    core = both(good, in_core)
+    replaced = both(good, list(map(not_, in_core)))
     # Every population of whole parts sums the same per-row figures: worked out once (a row lacking
     # its quantity or mass gets 0 there; no mask selects it).
     q0, m0 = q_, m_
@@ -194,14 +193,32 @@ def sum_ledger(rows: list[Row], settings: Settings, problem) -> Ledger:
         q0, m0 = [0.0 if v is None else v for v in q_], [0.0 if v is None else v for v in m_]
     qn = scaled(q0)
     old_mass = list(map(mul, qn, m0))
-    new_mass = (old_mass if new_mass_.count(None) == size else
-                list(map(mul, qn, [m if nm is None else nm for m, nm in zip(m0, new_mass_)])))
+    new_mass = old_mass
+    if new_mass_given is not None:  # a new part's own mass where one is given
+        new_mass = old_mass[:]
+        for k in compress(range(size), new_mass_given):
+            new_mass[k] = qn[k] * new_mass_[k]
+
+    def counted(name: str, mask) -> tuple:
+        """(the rows ``mask`` selects that give count ``name``, their counts × N, their masses)."""
+        values = counts[name]
+        if not blanks[name]:  # every row gives it: worked out once for every population
+            figures = per_row.get(name)
+            if figures is None:
+                cn = scaled(values)
+                figures = per_row[name] = (cn, list(map(mul, cn, m0)))
+            return mask, *figures
+        selected = both(mask, list(map(is_not, values, repeat(None))))
+        cn = scaled(list(compress(values, selected)))
+        return None, cn, list(map(mul, cn, compress(m_, selected)))
+
+    per_row: dict = {}
     ledger.removed = amount(good, qn, old_mass)
     ledger.removed_non_consumable = amount(keep, qn, old_mass)
-    ledger.intact = amount(both(good, given(i_)), i_)
-    ledger.intact_non_consumable = amount(both(keep, given(i_)), i_)
-    ledger.washable = amount(both(good, given(w_)), w_)
-    ledger.cleaned = amount(both(good, given(c_)), c_)
+    ledger.intact = amount(*counted("intact_count", good))
+    ledger.intact_non_consumable = amount(*counted("intact_count", keep))
+    ledger.washable = amount(*counted("washable_count", good))
+    ledger.cleaned = amount(*counted("cleaned_count", good))
     ledger.core_derived = amount(core, qn, old_mass)
     ledger.new = amount(replaced, qn, new_mass)
     ledger.product = Amount(math.fsum(chain(pick(qn, core), pick(qn, replaced))),  # one population, one sum
