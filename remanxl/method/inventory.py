@@ -103,6 +103,7 @@ class Context:
     log: FactorLog = field(default_factory=FactorLog)
     _unit_factors: dict = field(default_factory=dict, repr=False)
     _scales: dict = field(default_factory=dict, repr=False)
+    _densities: dict = field(default_factory=dict, repr=False)
 
     def problem(self, row: Row, column: str, message: str) -> None:
         self.problems.append(Problem(row.table, row.index, column, message))
@@ -123,11 +124,14 @@ class Context:
         return row.values.get("quantity") * factor  # as UnitTable.convert computes it
 
     def density(self, substance: str) -> float | None:
-        """kg/m3 of ``substance`` from the densities table, or None."""
+        """kg/m3 of ``substance`` from the densities table, or None (looked up once per substance: an
+        energy table asks for every row)."""
+        if substance in self._densities:
+            return self._densities[substance]
         table = self.factors.tables.get("densities")
-        if table is None or substance not in table.rows:
-            return None
-        return table.value(substance)
+        found = None if table is None or substance not in table.rows else table.value(substance)
+        self._densities[substance] = found
+        return found
 
     def resolver(self, table: str, what: str):
         """``FactorTable.resolve`` of ``table`` remembered per key (an unknown key raises each time)."""
@@ -418,6 +422,7 @@ def pollutants(rows: list[Row], ctx: Context, medium: str) -> PollutantTotals:
     excluded: dict[str, str] = {}
     oxygen_demand = {"cod", "bod5", "toc"}
     species: dict = {}  # pollutant as typed -> what it is, worked out once
+    weights: dict = {}  # species -> kg per pollution equivalent
     for row in rows:
         name = row["pollutant"]
         kind = species.get(name) if isinstance(name, str) else None
@@ -440,7 +445,9 @@ def pollutants(rows: list[Row], ctx: Context, medium: str) -> PollutantTotals:
         if kg is None:
             continue
         line = ctx.line(row, key, kg, 1.0, "kg/kg")
-        w = table.value(key)
+        w = weights.get(key)
+        if w is None:  # the equivalent value, looked up once per species
+            w = weights[key] = table.value(key)
         if not kind[2]:  # note the equivalent value once, where the first row of the species is counted
             ctx.log.note("pollution_equivalents", key, w, "kg/PE", table.rows[key].get("source") or "",
                          version=table.version)
