@@ -2,6 +2,7 @@
 sheets' XML (remanxl.workbook.io.plan_groups): a plant's parts ledger in one, summed there; an
 inventory-heavy workbook's inventory sheets spread over both.  However the tables are grouped, the
 evaluation, its fingerprint and every problem are those of one reading of the whole workbook."""
+import os
 import pickle
 import shutil
 import zipfile
@@ -223,3 +224,41 @@ def test_a_damaged_part_in_either_group_is_refused_before_anything_is_written(tm
         assert not outcome.ok and f"damaged part {part}" in str(outcome.problems[0])
         assert path.read_bytes() == before
         assert child_processes() <= children
+
+
+def _raise(message):
+    raise ValueError(message)
+
+
+def test_work_beside_a_reading_child_is_done_in_a_process_of_its_own(monkeypatch):
+    """In a reading child, :class:`~remanxl.workbook.isolation.Beside` computes in a process forked from it
+    and hands the value back; a failure there gives None (the caller computes it), and the process is
+    reaped either way.  Anywhere else nothing is forked."""
+    from remanxl.workbook import isolation
+
+    before = child_processes()
+    assert isolation.Beside(os.getpid).result() is None  # not a reading child: the caller computes it
+    assert child_processes() == before
+    monkeypatch.setattr(isolation, "_IN_CHILD", True)
+    pid = isolation.Beside(os.getpid).result()
+    assert isinstance(pid, int) and pid != os.getpid()
+    assert isolation.Beside(sorted, [3, 1, 2]).result() == [1, 2, 3]
+    assert isolation.Beside(_raise, "no").result() is None
+    assert child_processes() == before
+
+
+def test_the_ledger_reader_takes_its_fingerprint_beside_its_sums(tmp_path, ledger_group, monkeypatch):
+    """The ledger's reader takes its fingerprint in a process forked from it, and that fingerprint is the
+    one its own reading gives."""
+    from remanxl.workbook import isolation
+
+    path = shutil.copy(EXAMPLE, tmp_path / "example.xlsx")
+    ledger = next(g for g in plan_groups(path) if g.sums_ledger)
+    calls = []
+    real = isolation.Beside.result
+    monkeypatch.setattr(isolation.Beside, "result", lambda self: calls.append(self.pid) or real(self))
+    monkeypatch.setattr(isolation, "_IN_CHILD", True)  # as in the reading child that runs it
+    half, _, _ = io.assess_file(path, path.name, False, ledger)
+    assert len(calls) == 1 and calls[0] is not None  # a process was forked for it
+    one = assess(read_blocks(path), path.name)
+    assert half.fingerprint == {"Parts": one.fingerprint["Parts"]}

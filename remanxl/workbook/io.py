@@ -87,7 +87,7 @@ def assess_file(path: Path, name: str, scan: bool = True, group: "Group | None" 
     """
     from remanxl.sheet import engine
     from remanxl.sheet.fingerprint import of_blocks
-    from remanxl.workbook.isolation import keep_until_exit
+    from remanxl.workbook.isolation import Beside, keep_until_exit
 
     if group is None:
         engine.prepare()
@@ -104,7 +104,12 @@ def assess_file(path: Path, name: str, scan: bool = True, group: "Group | None" 
             return engine.assess(blocks, name)
         if not group.sums_ledger:
             return None, blocks, of_blocks(blocks)
-        half = engine.assess_parts({k: b for k, b in blocks.items() if k in _LEDGER_READS})
+        # The ledger's fingerprint is taken beside its validation and sums, in a process of its own.
+        ledger = {_LARGE_TABLE: blocks[_LARGE_TABLE]} if _LARGE_TABLE in blocks else {}
+        beside = Beside(of_blocks, ledger)
+        half = engine.assess_parts({k: b for k, b in blocks.items() if k in _LEDGER_READS}, fingerprint={})
+        printed = beside.result()
+        half.fingerprint.update(printed if printed is not None else of_blocks(ledger))
         keep_until_exit(half)
         sent = {k: b for k, b in blocks.items() if k in group.tables and k != _LARGE_TABLE}
         return engine.portable(half), sent, of_blocks(sent)

@@ -123,6 +123,55 @@ def start_capped(fn, path: Path, *args) -> "CappedChild":
     return CappedChild(pid, r, path, limit)
 
 
+class Beside:
+    """In a reading child (see :func:`start_capped`), ``fn(*args)`` computed in a process forked from it
+    while it goes on with other work; :meth:`result` gives its value, or None where it could not be had
+    (elsewhere, or the process failed): the caller then computes it itself.
+
+    For work that only reads what the child holds: the forked process shares its memory, copying only
+    the pages it writes.  Only a reading child forks for it: no other thread runs there, so none can
+    hold a lock the forked process would need.
+    """
+
+    def __init__(self, fn, *args):
+        self.pid = self.fd = None
+        if not (CAN_FORK and _IN_CHILD):
+            return
+        r, w = os.pipe()
+        try:
+            pid = os.fork()
+        except OSError:  # (no process to spare: the caller computes it)
+            os.close(r)
+            os.close(w)
+            return
+        if pid == 0:
+            code = 0
+            try:
+                os.close(r)
+                data = pickle.dumps(fn(*args), protocol=pickle.HIGHEST_PROTOCOL)
+                with os.fdopen(w, "wb") as pipe:
+                    pipe.write(data)
+            except BaseException:  # noqa: BLE001 - the caller computes it instead
+                code = 1
+            finally:
+                os._exit(code)
+        os.close(w)
+        self.pid, self.fd = pid, r
+
+    def result(self):
+        if self.pid is None:
+            return None
+        fd, self.fd = self.fd, None
+        try:
+            with os.fdopen(fd, "rb") as pipe:
+                data = pipe.read()
+        finally:
+            _, status = os.waitpid(self.pid, 0)
+        if not data or status != 0:
+            return None
+        return pickle.loads(data)
+
+
 def _outcome(fn, path, args):
     from remanxl.sheet.located import WorkbookReadError
     from remanxl.workbook.safety import UnsafeWorkbookError
