@@ -262,3 +262,33 @@ def test_the_ledger_reader_takes_its_fingerprint_beside_its_sums(tmp_path, ledge
     assert len(calls) == 1 and calls[0] is not None  # a process was forked for it
     one = assess(read_blocks(path), path.name)
     assert half.fingerprint == {"Parts": one.fingerprint["Parts"]}
+
+
+def test_the_ledger_half_loads_no_factor_table(tmp_path, ledger_group):
+    """The ledger's reader validates, sums and fingerprints its ledger without loading the coefficient
+    tables (a reader that holds the ledger alone need not learn their columns): a fresh process shows it."""
+    path = shutil.copy(EXAMPLE, tmp_path / "example.xlsx")
+    code = (
+        "import sys\n"
+        "from remanxl.workbook import io\n"
+        "from remanxl.sheet import engine\n"
+        "from remanxl.sheet.fingerprint import of_blocks\n"
+        "from remanxl.method.factors import default_factors\n"
+        f"blocks = io.read_blocks(io.Path({str(path)!r}), False, io._LEDGER_READS)\n"
+        "half = engine.assess_parts(blocks, fingerprint={})\n"
+        "printed = of_blocks({'Parts': blocks['Parts']})\n"
+        "assert half.sums.ledger.rows > 0 and half.fingerprint == {} and list(printed) == ['Parts']\n"
+        "sys.exit(default_factors.cache_info().currsize)\n")
+    import subprocess
+    import sys
+
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+
+
+def test_the_parts_of_some_tables_are_those_of_all_in_their_order():
+    from remanxl.sheet.fingerprint import input_parts
+
+    every = input_parts()
+    for names in ({"Parts"}, {"Settings", "Energy"}, {"GWP", "Aliases", "Parts"}, set(), {p.name for p in every}):
+        assert input_parts(names) == [p for p in every if p.name in names]

@@ -121,7 +121,7 @@ def _fingerprint(blocks: dict[str, Block], half: str, known: dict | None = None)
 
     ledger = BY_TABLE["parts"].excel_table
     if known is not None:
-        return {p.name: known[p.name] for p in input_parts() if p.name in known and (p.name == ledger) == (half == "parts")}
+        return {p.name: known[p.name] for p in input_parts(set(known)) if (p.name == ledger) == (half == "parts")}
     return of_blocks({k: b for k, b in blocks.items() if (k == ledger) == (half == "parts")})
 
 

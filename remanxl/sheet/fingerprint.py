@@ -129,32 +129,40 @@ def matches(stored: tuple[float, float], live: tuple[float, float]) -> bool:
     return stored[0] == live[0] and math.isclose(stored[1], live[1], rel_tol=TOLERANCE, abs_tol=1e-12)
 
 
-def input_parts() -> list[Part]:
+def input_parts(names=None) -> list[Part]:
     """The parts of the fingerprint: each input table's typed columns, the settings' values, the factor
-    tables and the aliases."""
-    from remanxl.method.factors import default_factors
+    tables and the aliases; with ``names`` (Excel table names), only theirs (a reader that holds the
+    ledger alone need not load the factor tables to learn their columns)."""
     from remanxl.sheet.layout import ALIASES_TABLE, FACTOR_TABLES, INPUT_SHEETS, SETTINGS_SHEET, SETTINGS_TABLE
+
+    def wanted(name: str) -> bool:
+        return names is None or name in names
 
     out = []
     for sheet in INPUT_SHEETS:
-        schema = TABLES[sheet.table]
-        out.append(Part(sheet.excel_table, sheet.sheet, tuple(c.header for c in schema.columns),
-                        tuple(c.header for c in schema.columns if c.kind == "bool")))
-    from remanxl.method.settings import SETTINGS
+        if wanted(sheet.excel_table):
+            schema = TABLES[sheet.table]
+            out.append(Part(sheet.excel_table, sheet.sheet, tuple(c.header for c in schema.columns),
+                            tuple(c.header for c in schema.columns if c.kind == "bool")))
+    if wanted(SETTINGS_TABLE):
+        from remanxl.method.settings import SETTINGS
 
-    bools = tuple(k for k, spec in enumerate(SETTINGS) if spec.kind == "bool")
-    out.append(Part(SETTINGS_TABLE, SETTINGS_SHEET, ("Value 值",), bool_rows=bools, rows=len(SETTINGS)))
-    f = default_factors()
-    for name, excel in FACTOR_TABLES.items():
-        out.append(Part(excel, excel, tuple(f[name].columns)))
-    out.append(Part(ALIASES_TABLE, ALIASES_TABLE, ("field", "alias", "key", "note")))
+        bools = tuple(k for k, spec in enumerate(SETTINGS) if spec.kind == "bool")
+        out.append(Part(SETTINGS_TABLE, SETTINGS_SHEET, ("Value 值",), bool_rows=bools, rows=len(SETTINGS)))
+    if any(wanted(excel) for excel in FACTOR_TABLES.values()):
+        from remanxl.method.factors import default_factors
+
+        f = default_factors()
+        out += [Part(excel, excel, tuple(f[name].columns)) for name, excel in FACTOR_TABLES.items() if wanted(excel)]
+    if wanted(ALIASES_TABLE):
+        out.append(Part(ALIASES_TABLE, ALIASES_TABLE, ("field", "alias", "key", "note")))
     return out
 
 
 def of_blocks(blocks: dict[str, Block]) -> dict[str, tuple[float, float]]:
     """The fingerprint of the blocks read, by Excel table name (tables not read are left out)."""
     out = {}
-    for part in input_parts():
+    for part in input_parts(set(blocks)):
         block = blocks.get(part.name)
         if block is not None:
             out[part.name] = of_block(block, part.columns, part.bools, part.bool_rows)
