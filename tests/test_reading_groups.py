@@ -292,3 +292,41 @@ def test_the_parts_of_some_tables_are_those_of_all_in_their_order():
     every = input_parts()
     for names in ({"Parts"}, {"Settings", "Energy"}, {"GWP", "Aliases", "Parts"}, set(), {p.name for p in every}):
         assert input_parts(names) == [p for p in every if p.name in names]
+
+
+@pytest.mark.parametrize("grouping", ["inventory_groups", "ledger_group"])
+def test_only_the_work_beside_a_ledger_reader_steps_back(tmp_path, request, grouping, monkeypatch):
+    """Beside a ledger's reader (the critical path) the other reader steps back, and this process too
+    where it ends with its workbook (the remanxl command); a process that goes on keeps its priority.
+    Readers that share an inventory-heavy workbook are both on the critical path: neither steps back."""
+    from remanxl.workbook import isolation
+
+    request.getfixturevalue(grouping)
+    path = shutil.copy(EXAMPLE, tmp_path / "example.xlsx")
+    marks = tmp_path / "stepped back"
+    monkeypatch.setattr(io, "_step_back", lambda: open(marks, "a").write(f"{os.getpid()}\n"))
+    groups = plan_groups(path)
+    assert [g.yields for g in groups] == [grouping == "ledger_group" and not g.sums_ledger for g in groups]
+    assert any(g.sums_ledger for g in groups) == (grouping == "ledger_group")
+    for ends_with_work in (False, True):
+        monkeypatch.setattr(isolation, "_ENDS_WITH_WORK", ends_with_work)
+        marks.unlink(missing_ok=True)
+        task, hold = start_assessing(path, path.name)
+        hold[1]()
+        assert not task.result().problems
+        pids = marks.read_text().split() if marks.exists() else []
+        if grouping == "inventory_groups":
+            assert pids == []
+        else:  # the other reader; and this process where it ends with its workbook
+            assert len([p for p in pids if p != str(os.getpid())]) == 1
+            assert (str(os.getpid()) in pids) == ends_with_work
+
+
+def test_stepping_back_lowers_the_priority_by_its_niceness():
+    code = ("import os\nfrom remanxl.workbook import io\n"
+            "before = os.nice(0)\nio._step_back()\nprint(os.nice(0) - before)")
+    import subprocess
+    import sys
+
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0 and int(r.stdout) == io.YIELD_NICENESS

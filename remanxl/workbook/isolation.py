@@ -48,6 +48,11 @@ def keep_until_exit(*objects) -> None:
         _KEPT.extend(objects)
 
 
+def ends_with_work() -> bool:
+    """Whether this process ends when its one piece of work does (see :func:`keep_all_until_exit`)."""
+    return _ENDS_WITH_WORK
+
+
 def keep_all_until_exit() -> None:
     """Declare that this process ends when its one piece of work does (``remanxl evaluate`` on one
     workbook, which then leaves without tearing the interpreter down: see :func:`remanxl.cli.run`).
