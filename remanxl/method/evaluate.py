@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as _dt
 import math
-from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
 from remanxl.method import indicators as ind
@@ -120,38 +119,9 @@ class Evaluation:
         })
 
 
-class LineRecords(Mapping):
-    """The lines behind each total, as records (one dict per line), by total: ``breakdowns["lines"]``.
-
-    Made on first reading, each total's at a time: an inventory has a line per row, tens of thousands in
-    a plant workbook, and ``remanxl evaluate`` (which writes the Summary) never reads them.  The lines are
-    the ones the totals held when the evaluation was made.
-    """
-
-    def __init__(self, totals: dict[str, Total]):
-        self._lines = {name: list(t.lines) for name, t in totals.items()}
-        self._records: dict[str, list[dict]] = {}
-
-    def __getitem__(self, name: str) -> list[dict]:
-        records = self._records.get(name)
-        if records is None:
-            records = self._records[name] = [li.to_dict() for li in self._lines[name]]
-        return records
-
-    def __iter__(self):
-        return iter(self._lines)
-
-    def __len__(self) -> int:
-        return len(self._lines)
-
-    def any(self) -> bool:
-        """Whether any total has a line (without making the records)."""
-        return any(self._lines.values())
-
-
 def _rounded(obj):
     """Every float of a result rounded to the 15 digits a spreadsheet keeps (see ``excel_precision``)."""
-    if isinstance(obj, Mapping):
+    if isinstance(obj, dict):
         return {k: _rounded(v) for k, v in obj.items()}
     if isinstance(obj, (list, tuple)):
         return [_rounded(v) for v in obj]
@@ -480,8 +450,10 @@ def combine(inventory: InventorySums, parts: PartsSums, now: str | None = None) 
         "materials": {"by_category": _with_rates(cm.by_key())},
         "parts": ledger.to_dict(),
         "parts_both_bases": _both_bases(ledger, settings),
-        "lines": LineRecords({"energy": ce, "ghg": eg, "fresh_water": cw, "wastewater": ew_volume,
-                              "solid_waste": es, "materials": cm, "air": air.mass, "water_pollutants": wat.mass}),
+        "lines": {name: [li.to_dict() for li in t.lines]
+                  for name, t in (("energy", ce), ("ghg", eg), ("fresh_water", cw), ("wastewater", ew_volume),
+                                  ("solid_waste", es), ("materials", cm), ("air", air.mass),
+                                  ("water_pollutants", wat.mass))},
     }
     for r in results.values():
         if r.value is not None and r.value < 0 and ind.BY_SYMBOL[r.symbol].group != "implementation":

@@ -72,8 +72,7 @@ def _num(x):
 
 def has_data(ev: Evaluation) -> bool:
     """Whether any input row was read (a blank template has none)."""
-    lines = ev.breakdowns["lines"]
-    return (lines.any() if hasattr(lines, "any") else any(lines.values())) or bool(ev.breakdowns["parts"]["removed"]["count"])
+    return any(ev.breakdowns["lines"].values()) or bool(ev.breakdowns["parts"]["removed"]["count"])
 
 
 def build_summary(ev: Evaluation, fingerprint: dict | None = None, simulation=None) -> SummaryModel:
