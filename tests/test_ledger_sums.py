@@ -90,6 +90,10 @@ ROW = st.fixed_dictionaries({
 @example(rows=[{"name": "gear", "quantity": 3.0, "unit_mass_kg": 0.1, "fate": "replaced", "intact_count": 1.0,
                 "washable_count": 2.0, "cleaned_count": 3.0, "consumable": False, "old_part_treatment": "recycled",
                 "new_unit_mass_kg": None}], n=3.0, all_counts=True, no_new_mass=True)
+# a new part's own mass, N not 1: the product is (quantity × N) × new mass, in that order, as row by row
+@example(rows=[{"name": "gear", "quantity": 7.25, "unit_mass_kg": 0.1, "fate": "replaced", "intact_count": None,
+                "washable_count": None, "cleaned_count": None, "consumable": None, "old_part_treatment": "recycled",
+                "new_unit_mass_kg": 0.3}], n=0.1, all_counts=False, no_new_mass=False)
 def test_the_ledger_sums_are_the_row_by_row_sums(rows, n, all_counts, no_new_mass):
     for r in rows:
         if all_counts:  # the usual plant ledger: every count given

@@ -5,6 +5,7 @@ evaluation, its fingerprint and every problem are those of one reading of the wh
 import os
 import pickle
 import shutil
+import sys
 import zipfile
 from pathlib import Path
 
@@ -245,6 +246,84 @@ def test_work_beside_a_reading_child_is_done_in_a_process_of_its_own(monkeypatch
     assert isolation.Beside(sorted, [3, 1, 2]).result() == [1, 2, 3]
     assert isolation.Beside(_raise, "no").result() is None
     assert child_processes() == before
+
+
+def _beside_then_fail(path, pidfile):
+    """A reader that starts work beside it and then fails, without stopping that work."""
+    import time
+
+    from remanxl.workbook import isolation
+
+    beside = isolation.Beside(time.sleep, 30)
+    Path(pidfile).write_text(str(beside.pid))
+    raise RuntimeError("the reader failed")
+
+
+def _ended(pid: int) -> bool:
+    """Whether process ``pid`` has ended (gone, or a zombie its new parent has not reaped yet)."""
+    try:
+        with open(f"/proc/{pid}/status") as status:
+            return any(line.startswith("State:") and "Z" in line.split()[1] for line in status)
+    except FileNotFoundError:
+        return True
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the kernel stops it with its reader on Linux")
+def test_work_beside_a_reader_neither_delays_nor_outlives_it(tmp_path):
+    """A reader that fails while work runs beside it answers at once (the work does not hold its answer
+    pipe), and the work ends with it rather than running on as an orphan."""
+    import time
+
+    from remanxl.sheet.located import WorkbookReadError
+    from remanxl.workbook import isolation
+
+    pidfile = tmp_path / "beside.pid"
+    started = time.monotonic()
+    with pytest.raises(WorkbookReadError, match="the reader failed"):
+        isolation.start_capped(_beside_then_fail, tmp_path / "book.xlsx", str(pidfile)).result()
+    assert time.monotonic() - started < 10  # not the 30 s the work beside it would take
+    pid = int(pidfile.read_text())
+    deadline = time.monotonic() + 5
+    while not _ended(pid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert _ended(pid)
+
+
+def test_work_beside_a_reader_does_not_hold_its_answer(tmp_path, monkeypatch):
+    """Where the kernel cannot stop it with its reader (not Linux), the work beside a failed reader runs
+    on for a while, but the reader's answer does not wait for it."""
+    import signal
+    import time
+
+    from remanxl.sheet.located import WorkbookReadError
+    from remanxl.workbook import isolation
+
+    monkeypatch.setattr(isolation, "_die_with", lambda parent: None)
+    pidfile = tmp_path / "beside.pid"
+    started = time.monotonic()
+    try:
+        with pytest.raises(WorkbookReadError, match="the reader failed"):
+            isolation.start_capped(_beside_then_fail, tmp_path / "book.xlsx", str(pidfile)).result()
+        assert time.monotonic() - started < 10  # not the 30 s the work beside it would take
+    finally:
+        if pidfile.exists():
+            try:
+                os.kill(int(pidfile.read_text()), signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+
+
+def test_work_beside_is_stopped_when_not_wanted(monkeypatch):
+    import time
+
+    from remanxl.workbook import isolation
+
+    monkeypatch.setattr(isolation, "_IN_CHILD", True)
+    before = child_processes()
+    with isolation.Beside(time.sleep, 30) as beside:
+        pid = beside.pid
+        assert pid in child_processes()
+    assert child_processes() == before and beside.result() is None
 
 
 def test_the_ledger_reader_takes_its_fingerprint_beside_its_sums(tmp_path, ledger_group, monkeypatch):

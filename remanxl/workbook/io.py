@@ -113,9 +113,9 @@ def assess_file(path: Path, name: str, scan: bool = True, group: "Group | None" 
             return None, blocks, of_blocks(blocks)
         # The ledger's fingerprint is taken beside its validation and sums, in a process of its own.
         ledger = {_LARGE_TABLE: blocks[_LARGE_TABLE]} if _LARGE_TABLE in blocks else {}
-        beside = Beside(of_blocks, ledger)
-        half = engine.assess_parts({k: b for k, b in blocks.items() if k in _LEDGER_READS}, fingerprint={})
-        printed = beside.result()
+        with Beside(of_blocks, ledger) as beside:  # (stopped, should the validation fail)
+            half = engine.assess_parts({k: b for k, b in blocks.items() if k in _LEDGER_READS}, fingerprint={})
+            printed = beside.result()
         half.fingerprint.update(printed if printed is not None else of_blocks(ledger))
         keep_until_exit(half)
         sent = {k: b for k, b in blocks.items() if k in group.tables and k != _LARGE_TABLE}

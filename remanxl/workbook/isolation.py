@@ -18,6 +18,7 @@ import gc
 import os
 import pickle
 import signal
+import sys
 import threading
 from pathlib import Path
 
@@ -33,6 +34,7 @@ READER_CPU_SECONDS = 60
 CAN_FORK = hasattr(os, "fork")
 
 _IN_CHILD = False  # true in a child started by start_capped
+_ANSWER_FD: int | None = None  # in such a child: the pipe its answer goes to (see Beside)
 _ENDS_WITH_WORK = False  # true in a process that ends when its one piece of work does: see keep_all_until_exit
 _KEPT: list = []
 
@@ -102,8 +104,8 @@ def start_capped(fn, path: Path, *args) -> "CappedChild":
         os.close(w)
         raise
     if pid == 0:  # the child: compute, send, and leave without running the parent's exit handlers
-        global _IN_CHILD
-        _IN_CHILD = True
+        global _IN_CHILD, _ANSWER_FD
+        _IN_CHILD, _ANSWER_FD = True, w
         code = 0
         try:
             # Ctrl+C is the parent's to handle (it stops this child); an interrupt here would unwind
@@ -135,7 +137,11 @@ class Beside:
 
     For work that only reads what the child holds: the forked process shares its memory, copying only
     the pages it writes.  Only a reading child forks for it: no other thread runs there, so none can
-    hold a lock the forked process would need.
+    hold a lock the forked process would need.  The forked process does not hold the reading child's
+    answer pipe (the parent hears the child's answer when the child ends, whatever this process does),
+    and dies with the reading child where the system can say so (Linux): a reader stopped or failed
+    leaves nothing behind.  Use it as a context manager, or call :meth:`discard` when its value is not
+    wanted.
     """
 
     def __init__(self, fn, *args):
@@ -143,6 +149,7 @@ class Beside:
         if not (CAN_FORK and _IN_CHILD):
             return
         r, w = os.pipe()
+        reader = os.getpid()
         try:
             pid = os.fork()
         except OSError:  # (no process to spare: the caller computes it)
@@ -153,6 +160,9 @@ class Beside:
             code = 0
             try:
                 os.close(r)
+                if _ANSWER_FD is not None:
+                    os.close(_ANSWER_FD)
+                _die_with(reader)
                 data = pickle.dumps(fn(*args), protocol=pickle.HIGHEST_PROTOCOL)
                 with os.fdopen(w, "wb") as pipe:
                     pipe.write(data)
@@ -172,9 +182,42 @@ class Beside:
                 data = pipe.read()
         finally:
             _, status = os.waitpid(self.pid, 0)
+            self.pid = None
         if not data or status != 0:
             return None
         return pickle.loads(data)
+
+    def discard(self) -> None:
+        """Stop the process (if it still runs) and reap it; its value is not wanted."""
+        if self.pid is None:
+            return
+        try:
+            os.kill(self.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        os.close(self.fd)
+        os.waitpid(self.pid, 0)
+        self.pid = self.fd = None
+
+    def __enter__(self) -> "Beside":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.discard()
+
+
+def _die_with(parent: int) -> None:
+    """Have the kernel stop this process when ``parent`` ends (Linux's PR_SET_PDEATHSIG); elsewhere nothing."""
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # 1: PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent:  # it ended before the request took effect
+        os._exit(1)
 
 
 def _outcome(fn, path, args):
