@@ -181,3 +181,11 @@ def test_plain_definition_reads_what_calamine_reads():
 ])
 def test_a_definition_that_is_not_plain_is_refused(xml):
     assert plain_definition(xml) is None
+
+
+def test_a_column_number_is_its_letters_read_back():
+    from remanxl.sheet.block import column_letter, column_number
+
+    for n in (1, 2, 26, 27, 28, 52, 53, 702, 703, 16384):
+        assert column_number(column_letter(n)) == n == column_number(column_letter(n).encode())
+    assert (column_number("A"), column_number("Z"), column_number(b"AB"), column_number("XFD")) == (1, 26, 28, 16384)

@@ -474,11 +474,11 @@ def _mapped_terms(v: list, k: list, u: list, n: int, factor_for, op) -> list | N
                     return None  # a number without a key: the row-by-row path names its row
                 v, pairs = kept, compress(pairs, keyed)
                 if blank_kept:
-                    v = [0.0 if x is None else x for x in v]
+                    v = _blanks_as_zero(v)
             else:
-                v = [0.0 if x is None else x for x in v]
+                v = _blanks_as_zero(v)
         else:
-            v = [0.0 if x is None else x for x in v]
+            v = _blanks_as_zero(v)
     if int in kinds:
         v = list(map(float, v))  # as _one_number does (an Excel error code is negative and refused below)
     # min() may miss a NaN, but the sum does not (an overflowing sum only sends the range row by row)
@@ -488,6 +488,11 @@ def _mapped_terms(v: list, k: list, u: list, n: int, factor_for, op) -> list | N
         return list(map(op, v, map(factors.__getitem__, pairs)))
     except Exception:  # noqa: BLE001 - a number without a key, or a faulty key: named row by row
         return None
+
+
+def _blanks_as_zero(v: list) -> list:
+    """``v`` with each empty cell (None) as 0: an empty number beside a key counts 0."""
+    return [0.0 if x is None else x for x in v]
 
 
 def _few_blanks(v: list, limit: int) -> list[int] | None:

@@ -25,3 +25,12 @@ def column_letter(index: int) -> str:
         index, rest = divmod(index - 1, 26)
         letters = chr(65 + rest) + letters
     return letters
+
+
+def column_number(letters: str | bytes) -> int:
+    """The 1-based number of a column from Excel's letters (A -> 1, AB -> 28): :func:`column_letter`
+    reversed; ``letters`` as text or as the bytes of a file's XML."""
+    n = 0
+    for code in letters.encode("ascii") if isinstance(letters, str) else letters:
+        n = n * 26 + code - 64
+    return n

@@ -54,7 +54,7 @@ ROWS_BACK_BYTES = 4 << 20
 #: How far the work beside a plant ledger's reader steps back for it (an ``os.nice`` increment): the other
 #: reader, and this process where it ends with its workbook.  The ledger's reader is the critical path;
 #: on two cores, three processes at one priority share them and slow it down.  Measured in turn on the
-#: 50,000-row plant workbook (41 runs each, two virtual cores): 44–70 ms off the median.
+#: 50,000-row plant workbook (41 runs each, two virtual cores): 44–75 ms off the median.
 YIELD_NICENESS = 10
 
 

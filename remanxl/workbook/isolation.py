@@ -118,10 +118,7 @@ def start_capped(fn, path: Path, *args) -> "CappedChild":
             _cap(memory_limit(), READER_CPU_SECONDS)  # counted in the child: what it inherited, plus the budget
             # The child's memory goes with it: a full collection of a million read cells (45 ms) is waste.
             gc.disable()
-            result = _outcome(fn, path, args)
-            data = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
-            with os.fdopen(w, "wb") as pipe:
-                pipe.write(data)
+            _answer(w, _outcome(fn, path, args))
         except BaseException:  # noqa: BLE001
             code = 1
         finally:
@@ -163,9 +160,7 @@ class Beside:
                 if _ANSWER_FD is not None:
                     os.close(_ANSWER_FD)
                 _die_with(reader)
-                data = pickle.dumps(fn(*args), protocol=pickle.HIGHEST_PROTOCOL)
-                with os.fdopen(w, "wb") as pipe:
-                    pipe.write(data)
+                _answer(w, fn(*args))
             except BaseException:  # noqa: BLE001 - the caller computes it instead
                 code = 1
             finally:
@@ -204,6 +199,13 @@ class Beside:
 
     def __exit__(self, *exc) -> None:
         self.discard()
+
+
+def _answer(fd: int, value) -> None:
+    """Send ``value``, pickled, down the pipe ``fd`` and close it (a forked process's answer)."""
+    data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+    with os.fdopen(fd, "wb") as pipe:
+        pipe.write(data)
 
 
 def _die_with(parent: int) -> None:

@@ -14,17 +14,10 @@ from __future__ import annotations
 import re
 import zipfile
 
-from remanxl.sheet.block import Block
+from remanxl.sheet.block import Block, column_number
 
 _DIMENSION = re.compile(rb'<(?:\w+:)?dimension\b[^>]*\bref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"')
 MAX_REPORTED = 1000  # values reported per sheet; a whole pasted ledger below a table is one fix anyway
-
-
-def _col_index(letters: bytes) -> int:
-    n = 0
-    for ch in letters:
-        n = n * 26 + ch - 64
-    return n - 1
 
 
 def sheet_extent(zf: zipfile.ZipFile, part: str) -> tuple[int, int] | None:
@@ -39,7 +32,7 @@ def sheet_extent(zf: zipfile.ZipFile, part: str) -> tuple[int, int] | None:
     if not m:
         return None
     col, row = (m.group(3), m.group(4)) if m.group(3) else (m.group(1), m.group(2))
-    return int(row) - 1, _col_index(col)
+    return int(row) - 1, column_number(col) - 1
 
 
 def reaches_outside(extent: tuple[int, int] | None, table) -> bool:

@@ -23,6 +23,7 @@ from pathlib import Path
 
 from remanxl.i18n import Msg
 from remanxl.method.errors import RemanxlError
+from remanxl.sheet.block import column_number
 
 MAX_ENTRIES = 10_000
 MAX_TOTAL_BYTES = 1 << 30  # 1 GiB uncompressed
@@ -50,13 +51,6 @@ class UnsafeWorkbookError(RemanxlError, ValueError):
 class Checked:
     path: Path
     parts: tuple[str, ...]
-
-
-def _col_number(letters: bytes) -> int:
-    n = 0
-    for ch in letters:
-        n = n * 26 + ch - 64
-    return n
 
 
 def _identity(path: Path) -> tuple | None:
@@ -236,7 +230,7 @@ def check_structure(path: str | Path, scan_cells: bool = True) -> Checked:
                 m = _DIMENSION.search(start)
                 if m and m.group(3):
                     rows = int(m.group(4)) - int(m.group(2)) + 1
-                    cols = _col_number(m.group(3)) - _col_number(m.group(1)) + 1
+                    cols = column_number(m.group(3)) - column_number(m.group(1)) + 1
                     if rows * cols > MAX_DIMENSION_CELLS:
                         raise UnsafeWorkbookError(
                             f"{path.name}: worksheet part {i.filename} claims {rows:,} rows x {cols:,} columns "
@@ -336,7 +330,7 @@ def _check_table_ref(xml: bytes, part: str, name: str) -> None:
     if not m:
         return
     rows = int(m.group(4)) - int(m.group(2)) + 1
-    cols = _col_number(m.group(3)) - _col_number(m.group(1)) + 1
+    cols = column_number(m.group(3)) - column_number(m.group(1)) + 1
     if rows * cols > MAX_DIMENSION_CELLS or cols > 702:
         ref = b":".join((m.group(1) + m.group(2), m.group(3) + m.group(4))).decode()
         raise UnsafeWorkbookError(f"{name}: table part {part} spans {ref} ({rows:,} rows x {cols:,} columns); "

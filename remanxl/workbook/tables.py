@@ -16,6 +16,8 @@ from __future__ import annotations
 import re
 import zipfile
 
+from remanxl.sheet.block import column_number
+
 _TABLE_TAG = re.compile(rb"<(?:[\w.-]+:)?table\b([^>]*)>")
 _COLUMN_TAG = re.compile(rb"<(?:[\w.-]+:)?tableColumn\b([^>]*?)/?>")
 _ATTRIBUTE = re.compile(rb"""([\w.:-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
@@ -72,13 +74,6 @@ def _attributes(tag: bytes) -> dict[bytes, bytes]:
     return {m.group(1): m.group(2) if m.group(2) is not None else m.group(3) for m in _ATTRIBUTE.finditer(tag)}
 
 
-def _column(letters: str) -> int:
-    n = 0
-    for ch in letters:
-        n = n * 26 + ord(ch) - 64
-    return n - 1
-
-
 def plain_definition(xml: bytes) -> tuple[str, tuple[int, int], tuple[int, int], list[str]] | None:
     """``(name, start, end, columns)`` of a table part as calamine reads it (``start`` is the first row
     below the header), or None for a table that is not plain (see the module's text)."""
@@ -93,8 +88,8 @@ def plain_definition(xml: bytes) -> tuple[str, tuple[int, int], tuple[int, int],
         ref = _REF.fullmatch(_unescape(table.get(b"ref", b"")))
         if not name or ref is None:
             return None
-        top, left = int(ref.group(2)), _column(ref.group(1))  # the header's 0-based row is top - 1
-        bottom, right = int(ref.group(4)) - 1, _column(ref.group(3))
+        top, left = int(ref.group(2)), column_number(ref.group(1)) - 1  # the header's 0-based row is top - 1
+        bottom, right = int(ref.group(4)) - 1, column_number(ref.group(3)) - 1
         if top > bottom or left > right:
             return None
         columns = []
