@@ -199,6 +199,8 @@ def sum_ledger(rows: list[Row], settings: Settings, problem) -> Ledger:
         for k in compress(range(size), new_mass_given):
             new_mass[k] = qn[k] * new_mass_[k]
 
+    per_row: dict = {}  # count column given in every row -> (its counts × N, their masses)
+
     def counted(name: str, mask) -> tuple:
         """(the rows ``mask`` selects that give count ``name``, their counts × N, their masses)."""
         values = counts[name]
@@ -212,7 +214,6 @@ def sum_ledger(rows: list[Row], settings: Settings, problem) -> Ledger:
         cn = scaled(list(compress(values, selected)))
         return None, cn, list(map(mul, cn, compress(m_, selected)))
 
-    per_row: dict = {}
     ledger.removed = amount(good, qn, old_mass)
     ledger.removed_non_consumable = amount(keep, qn, old_mass)
     ledger.intact = amount(*counted("intact_count", good))
